@@ -1,0 +1,152 @@
+"""The `thesis` command: parse arguments, call the library, render, set the exit code.
+
+Exit codes: 0 success; 2 bad input or usage (every problem on its own line on stderr);
+1 an internal error (a bug: set THESIS_DEBUG=1 to see the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from thesis import __version__
+from thesis.errors import InputError, ThesisError
+from thesis.report import Format, renderer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Score an investment thesis: transparent, reproducible, uncertainty-aware.",
+)
+
+T = TypeVar("T")
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write here instead of stdout ('-' for stdout)."),
+]
+
+
+def _fail(lines: list[str], code: int) -> NoReturn:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run `action`; user errors become located lines and exit 2, bugs exit 1."""
+    try:
+        return action()
+    except InputError as exc:
+        _fail([str(p) for p in exc.problems], 2)
+    except ThesisError as exc:
+        _fail([f"error: {exc}"], 2)
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if os.environ.get("THESIS_DEBUG"):
+            raise
+        _fail([f"internal error: {type(exc).__name__}: {exc}",
+               "this is a bug in thesis; set THESIS_DEBUG=1 to see the traceback"], 1)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to stdout, or atomically to a file: never a partial output file."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    target = output.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"thesis {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Score an investment thesis: transparent, reproducible, uncertainty-aware."""
+
+
+@app.command("score")
+def score_command(
+    file: Annotated[Path, typer.Argument(help="A company YAML file.")],
+    fmt: FormatOption = Format.table,
+    scorecard: Annotated[str, typer.Option(
+        "--scorecard", help="A shipped scorecard name (thesis, moat, ...) or a YAML path.")
+    ] = "thesis",
+    output: OutputOption = None,
+) -> None:
+    """Score a company and explain every factor."""
+    import thesis
+
+    def run() -> str:
+        company = thesis.load_company(file)
+        card = thesis.load_scorecard(scorecard)
+        return renderer(fmt)(thesis.score(company, card))
+
+    write_output(guarded(run), output)
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Company or scorecard YAML files.")],
+) -> None:
+    """Check files without scoring them; every problem of every file is listed."""
+    import thesis
+    from thesis.yamlio import load as load_yaml
+
+    problems: list[str] = []
+    for file in files:
+        try:
+            doc = load_yaml(file)
+            is_card = isinstance(doc.data, dict) and "factors" in doc.data
+            (thesis.load_scorecard if is_card else thesis.load_company)(file)
+            typer.echo(f"{file}: ok ({'scorecard' if is_card else 'company'})")
+        except InputError as exc:
+            problems.extend(str(p) for p in exc.problems)
+    if problems:
+        _fail(problems, 2)
+
+
+
+@app.command("schema")
+def schema_command(
+    kind: Annotated[str, typer.Argument(help="company or scorecard")],
+    output: OutputOption = None,
+) -> None:
+    """Print the JSON Schema of a file type, for editor validation of YAML."""
+    from thesis.company import Company
+    from thesis.scorecard import Scorecard
+
+    models = {"company": Company, "scorecard": Scorecard}
+    if kind not in models:
+        _fail([f"error: unknown schema {kind!r}; choose one of {', '.join(models)}"], 2)
+    schema = models[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    write_output(json.dumps(schema, indent=2) + "\n", output)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,217 @@
+"""Compile a scorecard and a subject's inputs into one pure function over all samples at once.
+
+`compile_scorecard(card, space, context)` returns a `Compiled` evaluator: given an (N x k)
+matrix, one row per sample and one column per input it uses, it returns the composite and every
+factor and criterion score as (N,) arrays, in one vectorised pass (no Python loop per sample).
+The point score is the same function at the base case, N = 1.
+
+Criteria whose input the subject does not give are left out of their factor ("not assessed"),
+and factors with nothing assessed, or that do not apply to the subject, are left out of the
+composite; the remaining weights are renormalised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from thesis.errors import ThesisError
+from thesis.inputs import Input, InputSpace
+from thesis.scorecard import Categories, Criterion, Curve, EvidenceRule, Gate, Scorecard
+from thesis.uncertain import Array
+
+RuleFn = Callable[[Array], Array]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores for N samples: the composite, and each factor, criterion and gate by path."""
+
+    composite: Array
+    factors: dict[str, Array]
+    criteria: dict[str, Array]
+    gates: dict[str, Array]
+
+
+@dataclass(frozen=True)
+class _Criterion:
+    path: str
+    input: str
+    weight: float
+    rule: RuleFn
+
+
+@dataclass(frozen=True)
+class _Gate:
+    path: str
+    input: str
+    cap: float
+    passes: RuleFn
+
+
+@dataclass
+class _Factor:
+    path: str
+    weight: float
+    criteria: list[_Criterion] = field(default_factory=list)
+    gates: list[_Gate] = field(default_factory=list)
+    card: _Card | None = None
+
+
+@dataclass
+class _Card:
+    path: str
+    factors: list[_Factor]
+
+
+def rule_function(rule: Curve | Categories | EvidenceRule, choices: tuple[str, ...] = ()) -> RuleFn:
+    """The vectorised function of one rule: values (N,) -> scores (N,) in [0, 100]."""
+    if isinstance(rule, Curve):
+        xs = np.array([x for x, _ in rule.points])
+        ys = np.array([y for _, y in rule.points])
+        if rule.scale == "log":
+            log_xs = np.log10(xs)
+            return lambda v: np.interp(np.log10(np.maximum(v, xs[0])), log_xs, ys)
+        return lambda v: np.interp(v, xs, ys)
+    if isinstance(rule, Categories):
+        table = np.array([rule.scores[c] for c in choices])
+        return lambda v: table[v.astype(np.intp)]
+    yes, no = rule.yes, rule.no
+    return lambda v: no + v * (yes - no)
+
+
+def gate_function(gate: Gate) -> RuleFn:
+    if gate.at_least is not None:
+        at_least = gate.at_least
+        return lambda v: (v >= at_least).astype(float)
+    if gate.at_most is not None:
+        at_most = gate.at_most
+        return lambda v: (v <= at_most).astype(float)
+    return lambda v: v
+
+
+class Compiled:
+    """A scorecard bound to one subject's inputs: a pure function of the input matrix."""
+
+    def __init__(self, card: Scorecard, root: _Card, space: InputSpace, used: list[str],
+                 not_assessed: dict[str, str]) -> None:
+        self.scorecard = card
+        self.space = space
+        self.inputs: list[Input] = space.base_inputs(used)
+        self.not_assessed = not_assessed
+        self._root = root
+        self._column = {inp.path: j for j, inp in enumerate(self.inputs)}
+
+    @property
+    def names(self) -> list[str]:
+        return [inp.path for inp in self.inputs]
+
+    def base_case(self) -> Array:
+        """The (1 x k) row of base-case values."""
+        return np.array([[inp.base() for inp in self.inputs]], dtype=float)
+
+    def draw(self, uniforms: Array) -> Array:
+        """Input values for an (N x k) matrix of uniforms, column by column."""
+        return np.column_stack([inp.draw(uniforms[:, j]) for j, inp in enumerate(self.inputs)]
+                               ) if self.inputs else np.empty((len(uniforms), 0))
+
+    def __call__(self, x: Array) -> Evaluation:
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        if x.shape[1] != len(self.inputs):
+            raise ValueError(f"expected {len(self.inputs)} input columns, got {x.shape[1]}")
+        columns = {path: x[:, j] for path, j in self._column.items()}
+        cache: dict[str, Array] = {}
+
+        def value(path: str) -> Array:
+            if path not in cache:
+                cache[path] = self.space.column(path, columns)
+            return cache[path]
+
+        out = Evaluation(np.empty(0), {}, {}, {})
+        composite = self._card(self._root, value, out, len(x))
+        return Evaluation(composite, out.factors, out.criteria, out.gates)
+
+    def composite(self, x: Array) -> Array:
+        """Only the composite score: the function sensitivity analysis looks at."""
+        return self(x).composite
+
+    def _card(self, card: _Card, value: Callable[[str], Array], out: Evaluation, n: int) -> Array:
+        total = np.zeros(n)
+        weights = 0.0
+        for factor in card.factors:
+            if factor.card is not None:
+                score = self._card(factor.card, value, out, n)
+            else:
+                score = np.zeros(n)
+                for crit in factor.criteria:
+                    s = crit.rule(value(crit.input))
+                    out.criteria[crit.path] = s
+                    score = score + crit.weight * s
+                score = score / sum(c.weight for c in factor.criteria)
+                for gate in factor.gates:
+                    passes = gate.passes(value(gate.input))
+                    out.gates[gate.path] = passes
+                    score = passes * score + (1.0 - passes) * np.minimum(score, gate.cap)
+            out.factors[factor.path] = score
+            total = total + factor.weight * score
+            weights += factor.weight
+        return total / weights
+
+
+class NothingToScore(ThesisError):
+    """The subject gives none of the inputs a scorecard uses."""
+
+
+def compile_scorecard(card: Scorecard, space: InputSpace,
+                      context: dict[str, str] | None = None) -> Compiled:
+    """Bind `card` to the inputs in `space`; `context` decides which factors apply."""
+    used: list[str] = []
+    not_assessed: dict[str, str] = {}
+    root = _compile_card(card, space, context or {}, "", used, not_assessed)
+    if root is None:
+        raise NothingToScore(f"none of the inputs scorecard {card.id!r} uses are given")
+    return Compiled(card, root, space, used, not_assessed)
+
+
+def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], prefix: str,
+                  used: list[str], not_assessed: dict[str, str]) -> _Card | None:
+    factors: list[_Factor] = []
+    for factor in card.factors:
+        path = f"{prefix}{factor.id}"
+        if not factor.applies(context):
+            not_assessed[path] = "does not apply to this subject"
+            continue
+        node = _Factor(path, factor.weight)
+        if factor.included is not None:
+            node.card = _compile_card(factor.included, space, context, f"{path}.", used,
+                                      not_assessed)
+        else:
+            node.criteria = [_compile_criterion(c, path, space, used)
+                             for c in factor.criteria if _given(c.input, space, path, c.id,
+                                                                not_assessed)]
+            node.gates = [_Gate(f"{path}.{g.id}", g.input, g.cap, gate_function(g))
+                          for g in factor.gates if g.input in space]
+            used.extend(g.input for g in node.gates)
+        if node.card is None and not node.criteria:
+            not_assessed.setdefault(path, "no input given for any of its criteria")
+            continue
+        factors.append(node)
+    return _Card(prefix.rstrip("."), factors) if factors else None
+
+
+def _given(input_path: str, space: InputSpace, factor: str, crit: str,
+           not_assessed: dict[str, str]) -> bool:
+    if input_path in space:
+        return True
+    not_assessed[f"{factor}.{crit}"] = f"{input_path} not given"
+    return False
+
+
+def _compile_criterion(crit: Criterion, factor: str, space: InputSpace,
+                       used: list[str]) -> _Criterion:
+    used.append(crit.input)
+    choices = space.inputs[crit.input].choices if crit.input in space.inputs else ()
+    return _Criterion(f"{factor}.{crit.id}", crit.input, crit.weight,
+                      rule_function(crit.rule, choices))

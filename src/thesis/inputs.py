@@ -1,0 +1,199 @@
+"""The input space: every scoreable value of a subject (company or market) as a named column.
+
+A subject model is walked once into `Input`s, one per uncertain number, yes/no evidence or
+category, keyed by dotted path (`moat.data_flywheel.unique_dataset`). Each input turns uniforms
+into values (`draw`), so the whole space is sampled as one (N x k) matrix. `Derived` inputs are
+numpy functions of other columns (a labour pool is employees x median wage), so sensitivity is
+always attributed to what the analyst actually entered.
+
+`catalogue(model_class)` lists the paths a subject type offers, from the field types alone, so
+a scorecard can be checked against it before any company is loaded.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from thesis.uncertain import Array, Categorical, Distribution, InputKind, Kind, Point
+
+
+@dataclass(frozen=True)
+class Input:
+    """One column of the input matrix."""
+
+    path: str
+    kind: Kind
+    distribution: Distribution | None = None  # kind == "number"
+    probability: float = 0.0  # kind == "evidence"
+    choices: tuple[str, ...] = ()  # kind == "category"
+    weights: tuple[float, ...] = ()  # kind == "category": probability of each choice
+
+    def draw(self, u: Array) -> Array:
+        """Values for uniforms `u`: inverse CDF, Bernoulli, or a category's index."""
+        if self.kind == "number":
+            assert self.distribution is not None
+            return self.distribution.ppf(u)
+        if self.kind == "evidence":
+            return (np.asarray(u) < self.probability).astype(float)
+        edges = np.cumsum(self.weights)[:-1]
+        return np.searchsorted(edges, u, side="right").astype(float)
+
+    def base(self) -> float:
+        """The base case: a distribution's median, evidence's probability, the likeliest choice."""
+        if self.kind == "number":
+            assert self.distribution is not None
+            return self.distribution.median()
+        if self.kind == "evidence":
+            return self.probability
+        return float(int(np.argmax(self.weights)))
+
+    @property
+    def is_certain(self) -> bool:
+        if self.kind == "number":
+            return isinstance(self.distribution, Point) or self.quantile(0.0) == self.quantile(1.0)
+        if self.kind == "evidence":
+            return self.probability in (0.0, 1.0)
+        return max(self.weights) == 1.0
+
+    def quantile(self, q: float) -> float:
+        return float(self.draw(np.array([min(max(q, 1e-12), 1 - 1e-12)]))[0])
+
+    def describe(self, value: float | None = None) -> str:
+        """How the analyst stated this input, or a value of it, in a few characters."""
+        if self.kind == "category":
+            if value is not None:
+                return self.choices[int(value)]
+            likely = [f"{c} {w:.0%}" for c, w in zip(self.choices, self.weights, strict=True) if w]
+            return likely[0].split()[0] if len(likely) == 1 else ", ".join(likely)
+        if self.kind == "evidence":
+            p = self.probability if value is None else value
+            return {1.0: "yes", 0.0: "no"}.get(p, f"p={p:.2f}")
+        assert self.distribution is not None
+        if value is not None:
+            return f"{value:.4g}"
+        if self.is_certain:
+            return f"{self.base():.4g}"
+        return f"{self.quantile(0.1):.3g}..{self.quantile(0.9):.3g} (P10..P90)"
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column computed from others; `compute` receives them in the order of `needs`."""
+
+    path: str
+    kind: Kind
+    needs: tuple[str, ...]
+    compute: Callable[..., Array]
+    explain: str = ""
+
+
+@dataclass
+class InputSpace:
+    """The inputs a subject offers, and the derived ones computed from them."""
+
+    inputs: dict[str, Input] = field(default_factory=dict)
+    derived: dict[str, Derived] = field(default_factory=dict)
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.inputs or (
+            path in self.derived and all(n in self for n in self.derived[path].needs)
+        )
+
+    def base_inputs(self, paths: list[str]) -> list[Input]:
+        """The sampled inputs that `paths` depend on, each once, in first-use order."""
+        seen: dict[str, Input] = {}
+
+        def visit(path: str) -> None:
+            if path in self.inputs:
+                seen.setdefault(path, self.inputs[path])
+            else:
+                for need in self.derived[path].needs:
+                    visit(need)
+
+        for path in paths:
+            visit(path)
+        return list(seen.values())
+
+    def column(self, path: str, columns: dict[str, Array]) -> Array:
+        """The values of `path` given the sampled base `columns` (computing derived ones)."""
+        if path in columns:
+            return columns[path]
+        d = self.derived[path]
+        return d.compute(*(self.column(n, columns) for n in d.needs))
+
+
+def space_of(subject: BaseModel, derived: list[Derived] | None = None) -> InputSpace:
+    """Walk a validated subject model into its input space."""
+    space = InputSpace()
+    for path, value in _leaves(subject, ""):
+        if isinstance(value, Categorical):
+            space.inputs[path] = Input(
+                path, "category", choices=value.choices,
+                weights=tuple(value.probabilities.get(c, 0.0) for c in value.choices),
+            )
+        elif isinstance(value, BaseModel) and hasattr(value, "ppf"):
+            space.inputs[path] = Input(path, "number", distribution=value)  # type: ignore[arg-type]
+        elif isinstance(value, float):
+            space.inputs[path] = Input(path, "evidence", probability=value)
+    for d in derived or []:
+        space.derived[d.path] = d
+    return space
+
+
+def _leaves(model: BaseModel, prefix: str) -> Iterator[tuple[str, Any]]:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        if isinstance(value, Categorical) or hasattr(value, "ppf"):
+            yield path, value
+        elif isinstance(value, BaseModel):
+            yield from _leaves(value, f"{path}.")
+        else:
+            yield path, value
+
+
+def catalogue(model: type[BaseModel], prefix: str = "") -> dict[str, InputKind]:
+    """Every input path a subject type can offer, with its kind, read from the field types."""
+    out: dict[str, InputKind] = {}
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        marker = next((m for m in info.metadata if isinstance(m, InputKind)), None)
+        marker = marker or _marker(info.annotation)
+        if marker is not None:
+            out[path] = marker
+            continue
+        nested = _submodel(info.annotation)
+        if nested is not None:
+            out.update(catalogue(nested, f"{path}."))
+    return out
+
+
+def _marker(annotation: Any) -> InputKind | None:
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, InputKind):
+            return meta
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _marker(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _submodel(arg)
+            if found is not None:
+                return found
+    return None
+

@@ -1,0 +1,66 @@
+"""Load companies and scorecards from YAML files, every problem located in its file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from thesis.company import Company
+from thesis.errors import InputError, Problem
+from thesis.scorecard import Scorecard, problems_against, shipped, subject_inputs
+from thesis.validation import validate
+from thesis.yamlio import load as load_yaml
+
+DEFAULT_SCORECARD = "thesis"
+
+
+def load_company(path: str | Path) -> Company:
+    """A validated `Company` from a YAML file; raises `InputError` listing every problem."""
+    return validate(Company, load_yaml(path))
+
+
+def load_scorecard(path_or_name: str | Path = DEFAULT_SCORECARD) -> Scorecard:
+    """A validated scorecard, from a path or a shipped name (`moat`, `thesis`, ...).
+
+    Included scorecards are loaded too, and every input path is checked against what the
+    subject offers, so a typo in a rule file is caught before any company is scored.
+    """
+    return _load_scorecard(_scorecard_path(path_or_name, Path.cwd()), ())
+
+
+def _scorecard_path(ref: str | Path, base: Path) -> Path:
+    candidate = Path(ref)
+    if candidate.suffix in {".yaml", ".yml"}:
+        return candidate if candidate.is_absolute() else base / candidate
+    return shipped(str(ref))
+
+
+def _load_scorecard(path: Path, chain: tuple[Path, ...]) -> Scorecard:
+    doc = load_yaml(path)
+    card = validate(Scorecard, doc)
+    found: list[Problem] = [doc.problem(loc, msg)
+                            for loc, msg in problems_against(card, subject_inputs(card.subject))]
+    for index, factor in enumerate(card.factors):
+        if factor.scorecard is None:
+            continue
+        loc = ("factors", index, "scorecard")
+        target = _scorecard_path(factor.scorecard, path.parent).resolve()
+        if target in chain or target == path.resolve():
+            found.append(doc.problem(loc, f"{factor.scorecard!r} includes itself"))
+            continue
+        if not target.is_file():
+            found.append(doc.problem(loc, f"no scorecard {factor.scorecard!r} ({target})"))
+            continue
+        included = _load_scorecard(target, (*chain, path.resolve()))
+        if included.subject != card.subject:
+            found.append(doc.problem(loc, f"{factor.scorecard!r} scores a {included.subject}, "
+                                          f"this scorecard a {card.subject}"))
+        factor._included = included
+    if found:
+        raise InputError(found)
+    return card
+
+
+def dump_scorecard(card: Scorecard) -> dict[str, Any]:
+    """Plain data that `load_scorecard` reads back into an equal scorecard."""
+    return card.model_dump(mode="json", exclude_defaults=True)

@@ -1,0 +1,76 @@
+"""Renderers: one result, several formats (terminal table, markdown, JSON).
+
+Each renderer is a function `render(result) -> str`; `FORMATS` maps a `--format` name to it,
+so the CLI only picks one. `rows(result)` is the walk of the factor tree they share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+from thesis.result import FactorResult, ScoreResult
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a scorecard: a factor, a criterion or a gate, at a nesting depth."""
+
+    depth: int
+    kind: str  # "factor" | "criterion" | "gate"
+    label: str
+    given: str
+    score: str
+    share: str
+    source: str
+    note: str
+
+
+def rows(result: ScoreResult) -> Iterator[Row]:
+    yield from _factor_rows(result.factors, 0)
+
+
+def _factor_rows(factors: list[FactorResult], depth: int) -> Iterator[Row]:
+    for f in factors:
+        note = f.note or (f.verdict or "")
+        yield Row(depth, "factor", f.title, "", fmt_score(f.score), f"{f.share:.0%}",
+                  f.source, note)
+        yield from _factor_rows(f.factors, depth + 1)
+        for c in f.criteria:
+            yield Row(depth + 1, "criterion", c.question, c.given or "-", fmt_score(c.score),
+                      "", c.source, c.note or c.rule)
+        for g in f.gates:
+            state = "-" if g.passes is None else ("passes" if g.passes == 1 else
+                                                  "fails" if g.passes == 0 else
+                                                  f"passes p={g.passes:.2f}")
+            yield Row(depth + 1, "gate", g.question, g.given or "-", state, "", g.source,
+                      f"caps the factor at {g.cap:.0f} while it fails")
+
+
+def fmt_score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def short_source(source: str) -> str:
+    """`000_793eca45db821f36.txt: "..."` -> `seed 000`; `assumption: ...` -> `assumption`."""
+    head = source.strip().split(":", 1)[0].split()[0] if source.strip() else ""
+    if head.endswith(".txt") and head[:3].isdigit():
+        return f"seed {head[:3]}"
+    return head if len(head) <= 24 else head[:23] + "…"
+
+
+def renderer(fmt: Format) -> Callable[[ScoreResult], str]:
+    if fmt is Format.json:
+        from thesis.report.json import render
+    elif fmt is Format.markdown:
+        from thesis.report.markdown import render
+    else:
+        from thesis.report.table import render
+    return render

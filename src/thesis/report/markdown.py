@@ -1,0 +1,29 @@
+"""Markdown: a scorecard to paste into an investment memo, sources in full."""
+
+from __future__ import annotations
+
+from thesis.report import fmt_score, rows
+from thesis.result import ScoreResult
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def render(result: ScoreResult) -> str:
+    lines = [
+        f"# {result.company}: {result.scorecard_title}",
+        "",
+        f"**Score {fmt_score(result.score)} / 100: {result.verdict}** ({result.verdict_meaning})",
+        "",
+        f"Layer: {result.layer}. Verdict bands: {_cell(result.verdict_source)}",
+        "",
+        "| | item | given | score | share | note | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows(result):
+        indent = "&nbsp;&nbsp;" * row.depth
+        label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
+        lines.append(f"| {row.kind} | {indent}{label} | {_cell(row.given)} | {row.score} | "
+                     f"{row.share} | {_cell(row.note)} | {_cell(row.source)} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,239 @@
+"""The scorecard schema: rules as data, each with the source it comes from.
+
+A scorecard has factors with weights; a factor has criteria (an input path, a rule, a weight,
+a `source`) and optional gates, or it includes a whole other scorecard (`scorecard: moat`), which
+is how `thesis.yaml` composes moat, revenue quality and market pool into one thesis score.
+Verdict bands map a 0-100 score to words.
+
+Rule kinds are few and all vectorise:
+
+- `curve`: piecewise-linear over a number, monotone in its declared `better` direction,
+  optionally on a log10 axis (for sizes that span orders of magnitude);
+- `categories`: a score per named choice;
+- `evidence`: a score for yes and for no, linear in the probability in between;
+- gates (on a factor): a must-have that caps the factor while it fails.
+
+Every source is a seed file name, a named public benchmark, or `assumption: <why>`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from thesis.inputs import catalogue
+from thesis.uncertain import InputKind
+
+Score = Annotated[float, Field(ge=0, le=100)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Source = Annotated[str, Field(min_length=3, description=(
+    "where this comes from: a seed file name, a named public benchmark, or 'assumption: why'"))]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Curve(_Data):
+    """Piecewise-linear score over a number; flat beyond the first and last points."""
+
+    kind: Literal["curve"]
+    points: list[tuple[float, Score]] = Field(min_length=2)
+    better: Literal["higher", "lower"]
+    scale: Literal["linear", "log"] = "linear"
+
+    @model_validator(mode="after")
+    def _monotone(self) -> Curve:
+        xs = [x for x, _ in self.points]
+        ys = [y for _, y in self.points]
+        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+            raise ValueError("points must have strictly increasing x")
+        if self.scale == "log" and xs[0] <= 0:
+            raise ValueError("a log-scale curve needs x > 0")
+        rising = all(b >= a for a, b in zip(ys, ys[1:], strict=False))
+        falling = all(b <= a for a, b in zip(ys, ys[1:], strict=False))
+        if self.better == "higher" and not rising:
+            raise ValueError("better: higher needs scores that never fall as x grows")
+        if self.better == "lower" and not falling:
+            raise ValueError("better: lower needs scores that never rise as x grows")
+        return self
+
+
+class Categories(_Data):
+    kind: Literal["categories"]
+    scores: dict[str, Score] = Field(min_length=1)
+
+
+class EvidenceRule(_Data):
+    kind: Literal["evidence"]
+    yes: Score = 100.0
+    no: Score = 0.0
+
+    @property
+    def better(self) -> Literal["higher", "lower"]:
+        return "higher" if self.yes >= self.no else "lower"
+
+
+Rule = Annotated[Curve | Categories | EvidenceRule, Field(discriminator="kind")]
+
+
+class Criterion(_Data):
+    id: Identifier
+    question: str = Field(min_length=3, description="what this criterion asks, in plain words")
+    input: str
+    rule: Rule
+    weight: float = Field(default=1.0, gt=0)
+    source: Source
+
+
+class Gate(_Data):
+    """A must-have: while it fails, its factor's score is capped at `cap`."""
+
+    id: Identifier
+    question: str = Field(min_length=3)
+    input: str
+    at_least: float | None = Field(default=None, description="for a number: passes at or above")
+    at_most: float | None = Field(default=None, description="for a number: passes at or below")
+    cap: Score = 0.0
+    source: Source
+
+
+class Factor(_Data):
+    id: Identifier
+    title: str = Field(min_length=1)
+    weight: float = Field(gt=0)
+    source: Source = Field(description="why this factor exists and why it has this weight")
+    applies_to: dict[str, list[str]] | None = Field(
+        default=None, description="only for subjects whose fields match, e.g. {layer: [model]}")
+    criteria: list[Criterion] = Field(default_factory=list)
+    gates: list[Gate] = Field(default_factory=list)
+    scorecard: str | None = Field(
+        default=None, description="include a whole scorecard as this factor (a shipped name or a "
+        "path relative to this file)")
+    _included: Scorecard | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _one_body(self) -> Factor:
+        if (self.scorecard is None) == (not self.criteria):
+            raise ValueError("a factor has either criteria or a scorecard to include, not both")
+        if self.scorecard is not None and self.gates:
+            raise ValueError("gates belong to factors with criteria")
+        return self
+
+    @property
+    def included(self) -> Scorecard | None:
+        return self._included
+
+    def applies(self, context: dict[str, str]) -> bool:
+        return self.applies_to is None or all(
+            context.get(key) in allowed for key, allowed in self.applies_to.items()
+        )
+
+
+class Verdict(_Data):
+    min: Score
+    label: str = Field(min_length=1)
+    meaning: str = ""
+
+
+class Scorecard(_Data):
+    id: Identifier
+    title: str = Field(min_length=1)
+    subject: Literal["company"]
+    description: str = ""
+    factors: list[Factor] = Field(min_length=1)
+    verdicts: list[Verdict] = Field(min_length=1)
+    verdict_source: Source
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scorecard:
+        _unique([f.id for f in self.factors], "factor id")
+        for factor in self.factors:
+            _unique([c.id for c in factor.criteria] + [g.id for g in factor.gates],
+                    f"criterion id in {factor.id}")
+        mins = [v.min for v in self.verdicts]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError("verdicts must be listed from the highest min to the lowest")
+        if mins[-1] != 0:
+            raise ValueError("the last verdict must start at min: 0 so every score has words")
+        return self
+
+    def verdict(self, score: float) -> Verdict:
+        return next(v for v in self.verdicts if score >= v.min)
+
+    def walk(self, prefix: str = "") -> Iterator[tuple[str, Factor]]:
+        """Every factor, included scorecards expanded, with its dotted path."""
+        for factor in self.factors:
+            path = f"{prefix}{factor.id}"
+            yield path, factor
+            if factor.included is not None:
+                yield from factor.included.walk(f"{path}.")
+
+
+def _unique(ids: list[str], what: str) -> None:
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate {what}: {', '.join(dupes)}")
+
+
+def shipped_dir() -> Path:
+    """Where the shipped scorecards are: inside the wheel, or at the top of a source checkout."""
+    inside = Path(__file__).parent / "scorecards"
+    return inside if inside.is_dir() else Path(__file__).parents[2] / "scorecards"
+
+
+def shipped(name: str) -> Path:
+    return shipped_dir() / f"{name}.yaml"
+
+
+def problems_against(card: Scorecard, inputs: dict[str, InputKind]) -> list[tuple[tuple[Any, ...],
+                                                                                   str]]:
+    """Check every input path and rule kind against what the subject offers: (loc, message)."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    want = {"curve": "number", "categories": "category", "evidence": "evidence"}
+    for fi, factor in enumerate(card.factors):
+        for ci, crit in enumerate(factor.criteria):
+            loc = ("factors", fi, "criteria", ci)
+            kind = inputs.get(crit.input)
+            if kind is None:
+                out.append(((*loc, "input"), _unknown(crit.input, inputs)))
+                continue
+            if kind.kind != want[crit.rule.kind]:
+                out.append(((*loc, "rule", "kind"),
+                            f"{crit.input} is a {kind.kind}; a {crit.rule.kind} rule needs a "
+                            f"{want[crit.rule.kind]}"))
+            elif isinstance(crit.rule, Categories):
+                missing = [c for c in kind.choices if c not in crit.rule.scores]
+                extra = [c for c in crit.rule.scores if c not in kind.choices]
+                if missing or extra:
+                    out.append(((*loc, "rule", "scores"),
+                                f"needs a score for each of {', '.join(kind.choices)}"))
+        for gi, gate in enumerate(factor.gates):
+            loc = ("factors", fi, "gates", gi)
+            kind = inputs.get(gate.input)
+            if kind is None:
+                out.append(((*loc, "input"), _unknown(gate.input, inputs)))
+            elif kind.kind == "number" and (gate.at_least is None) == (gate.at_most is None):
+                out.append((loc, "a gate on a number needs exactly one of at_least, at_most"))
+            elif kind.kind == "category":
+                out.append(((*loc, "input"), "a gate needs a number or yes/no evidence"))
+    return out
+
+
+def _unknown(path: str, inputs: dict[str, InputKind]) -> str:
+    close = difflib.get_close_matches(path, list(inputs), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown input {path!r}{hint}"
+
+
+def subject_inputs(subject: str) -> dict[str, InputKind]:
+    """The input paths a subject type offers, derived ones included."""
+    from thesis.company import DERIVED, Company
+
+    found = catalogue(Company)
+    found.update({d.path: InputKind(d.kind) for d in DERIVED})
+    return found

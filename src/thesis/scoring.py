@@ -1,0 +1,101 @@
+"""Score a company against a scorecard and explain every number of the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from thesis.company import Company, input_space
+from thesis.evaluate import Compiled, Evaluation, compile_scorecard
+from thesis.load import load_scorecard
+from thesis.result import CriterionResult, FactorResult, GateResult, ScoreResult
+from thesis.scorecard import Categories, Curve, Factor, Rule, Scorecard
+
+
+def compile_for(company: Company, scorecard: Scorecard) -> Compiled:
+    """The scorecard bound to this company's inputs."""
+    return compile_scorecard(scorecard, input_space(company), {"layer": company.layer})
+
+
+def score(company: Company, scorecard: Scorecard | str | Path | None = None) -> ScoreResult:
+    """Score `company` at its base case (medians, probabilities, likeliest choices)."""
+    card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard or "thesis")
+    compiled = compile_for(company, card)
+    evaluation = compiled(compiled.base_case())
+    value = float(evaluation.composite[0])
+    verdict = card.verdict(value)
+    return ScoreResult(
+        company=company.name,
+        layer=company.layer,
+        scorecard=card.id,
+        scorecard_title=card.title,
+        score=value,
+        verdict=verdict.label,
+        verdict_meaning=verdict.meaning,
+        verdict_source=card.verdict_source,
+        factors=_factors(card, "", compiled, evaluation),
+        not_assessed=compiled.not_assessed,
+    )
+
+
+def _factors(card: Scorecard, prefix: str, compiled: Compiled,
+             evaluation: Evaluation) -> list[FactorResult]:
+    assessed = {f.id: f.weight for f in card.factors if f"{prefix}{f.id}" in evaluation.factors}
+    total = sum(assessed.values())
+    return [_factor(f, prefix, compiled, evaluation, assessed.get(f.id, 0.0) / total if total
+                    else 0.0) for f in card.factors]
+
+
+def _factor(factor: Factor, prefix: str, compiled: Compiled, evaluation: Evaluation,
+            share: float) -> FactorResult:
+    path = f"{prefix}{factor.id}"
+    raw = evaluation.factors.get(path)
+    score = float(raw[0]) if raw is not None else None
+    sub = factor.included
+    return FactorResult(
+        id=factor.id, path=path, title=factor.title, weight=factor.weight, share=share,
+        score=score, source=factor.source,
+        verdict=sub.verdict(score).label if sub is not None and score is not None else None,
+        criteria=[_criterion(c.id, c.question, c.input, c.rule, c.weight, c.source,
+                             f"{path}.{c.id}", compiled, evaluation) for c in factor.criteria],
+        gates=[GateResult(id=g.id, question=g.question, input=g.input,
+                          given=_given(compiled, g.input),
+                          passes=_first(evaluation.gates.get(f"{path}.{g.id}")),
+                          cap=g.cap, source=g.source) for g in factor.gates],
+        factors=_factors(sub, f"{path}.", compiled, evaluation) if sub is not None else [],
+        note=compiled.not_assessed.get(path, ""),
+    )
+
+
+def _criterion(id_: str, question: str, input_path: str, rule: Rule, weight: float, source: str,
+               path: str, compiled: Compiled, evaluation: Evaluation) -> CriterionResult:
+    return CriterionResult(
+        id=id_, question=question, input=input_path, given=_given(compiled, input_path),
+        score=_first(evaluation.criteria.get(path)), weight=weight, rule=describe_rule(rule),
+        source=source, note=compiled.not_assessed.get(path, ""),
+    )
+
+
+def _first(values: object) -> float | None:
+    return None if values is None else float(values[0])  # type: ignore[index]
+
+
+def _given(compiled: Compiled, path: str) -> str | None:
+    space = compiled.space
+    if path in space.inputs:
+        return space.inputs[path].describe()
+    if path in space:
+        d = space.derived[path]
+        parts = " x ".join(space.inputs[n].describe() for n in d.needs if n in space.inputs)
+        return f"{parts} ({d.explain})" if d.explain else parts
+    return None
+
+
+def describe_rule(rule: Rule) -> str:
+    """A rule in a few words, e.g. `higher is better: 0.8 -> 20, 1 -> 60, 1.2 -> 100`."""
+    if isinstance(rule, Curve):
+        steps = ", ".join(f"{x:.4g} -> {y:.0f}" for x, y in rule.points)
+        axis = " (log scale)" if rule.scale == "log" else ""
+        return f"{rule.better} is better{axis}: {steps}"
+    if isinstance(rule, Categories):
+        return ", ".join(f"{k} {v:.0f}" for k, v in rule.scores.items())
+    return f"yes {rule.yes:.0f}, no {rule.no:.0f}"

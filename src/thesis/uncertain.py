@@ -1,0 +1,333 @@
+"""Distributions an input may take, so an analyst can say "between 60% and 75%".
+
+Every numeric field of a company or market is a plain number or one of the distributions
+below, chosen in YAML by its keys: `{low, high}` uniform, `{low, mode, high}` triangular,
+`{mean, sd}` normal, `{p10, p90}` lognormal, `{alpha, beta}` beta (optionally scaled to
+`[low, high]`). Each draws values from uniforms through its inverse CDF (`ppf`), so plain Monte
+Carlo and scrambled Sobol points work alike, and each has a median, the base case.
+
+A field's domain (a retention rate lives in [0, 1]) is attached when the field is validated:
+normals are truncated to it, and the other shapes must lie inside it.
+
+Yes/no evidence is `true`, `false` or a probability; its base case is that probability, so the
+base-case score of a linear rule equals its Monte Carlo mean. Categories may be uncertain too:
+`{outcome: 0.6, seat: 0.4}`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+
+Array = NDArray[np.float64]
+Kind = Literal["number", "evidence", "category"]
+
+
+@dataclass(frozen=True)
+class InputKind:
+    """Marks a field type as a scoreable input, so scorecards can be checked against models."""
+
+    kind: Kind
+    low: float = -math.inf
+    high: float = math.inf
+    choices: tuple[str, ...] = ()
+Z90 = 1.2815515655446004  # standard normal quantile at 0.90: turns {p10, p90} into a sigma
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    _domain: tuple[float, float] = PrivateAttr(default=(-math.inf, math.inf))
+
+    @property
+    def domain(self) -> tuple[float, float]:
+        return self._domain
+
+    def within(self, low: float, high: float) -> _Shape:
+        """A copy that knows the domain of the field it was given for."""
+        copy = self.model_copy()
+        copy._domain = (low, high)
+        return copy
+
+    def support(self) -> tuple[float, float]:
+        """Smallest and largest value this distribution can draw (before truncation)."""
+        raise NotImplementedError
+
+    def ppf(self, u: Array) -> Array:
+        """Inverse CDF: values for uniforms `u` in (0, 1)."""
+        raise NotImplementedError
+
+    def median(self) -> float:
+        return float(self.ppf(np.array([0.5]))[0])
+
+
+class Uniform(_Shape):
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low:g}) must not exceed high ({self.high:g})")
+        return self
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def ppf(self, u: Array) -> Array:
+        return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
+
+
+class Triangular(_Shape):
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError("needs low <= mode <= high")
+        return self
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def ppf(self, u: Array) -> Array:
+        u = np.asarray(u, dtype=float)
+        a, c, b = self.low, self.mode, self.high
+        if b == a:
+            return np.full_like(u, a)
+        split = (c - a) / (b - a)
+        left = a + np.sqrt(u * (b - a) * (c - a))
+        right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))
+        return np.where(u < split, left, right)
+
+
+class Normal(_Shape):
+    """Normal, truncated to the field's domain (so a rate never leaves [0, 1])."""
+
+    mean: float
+    sd: float = Field(ge=0)
+
+    def support(self) -> tuple[float, float]:
+        return (self.mean, self.mean) if self.sd == 0 else (-math.inf, math.inf)
+
+    def ppf(self, u: Array) -> Array:
+        from scipy.special import ndtr, ndtri
+
+        u = np.asarray(u, dtype=float)
+        if self.sd == 0:
+            return np.full_like(u, self.mean)
+        low, high = self.domain
+        a, b = ndtr((low - self.mean) / self.sd), ndtr((high - self.mean) / self.sd)
+        x = self.mean + self.sd * ndtri(a + u * (b - a))
+        return np.clip(x, low, high)
+
+
+class LogNormal(_Shape):
+    """Lognormal given by its 10th and 90th percentiles, the way analysts state ranges."""
+
+    p10: float = Field(gt=0)
+    p90: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LogNormal:
+        if self.p10 > self.p90:
+            raise ValueError("needs p10 <= p90")
+        return self
+
+    def support(self) -> tuple[float, float]:
+        return (self.p10, self.p10) if self.p10 == self.p90 else (0.0, math.inf)
+
+    def ppf(self, u: Array) -> Array:
+        from scipy.special import ndtr, ndtri
+
+        u = np.asarray(u, dtype=float)
+        mu = 0.5 * (math.log(self.p10) + math.log(self.p90))
+        sigma = (math.log(self.p90) - math.log(self.p10)) / (2 * Z90)
+        if sigma == 0:
+            return np.full_like(u, self.p10)
+        low, high = self.domain
+        a = ndtr((math.log(low) - mu) / sigma) if low > 0 else 0.0
+        b = ndtr((math.log(high) - mu) / sigma) if math.isfinite(high) else 1.0
+        return np.clip(np.exp(mu + sigma * ndtri(a + u * (b - a))), low, high)
+
+
+class Beta(_Shape):
+    """Beta(alpha, beta) on [low, high] (default [0, 1]): a natural prior for a rate."""
+
+    alpha: float = Field(gt=0)
+    beta: float = Field(gt=0)
+    low: float = 0.0
+    high: float = 1.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Beta:
+        if self.low >= self.high:
+            raise ValueError("needs low < high")
+        return self
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def ppf(self, u: Array) -> Array:
+        from scipy.special import betaincinv
+
+        u = np.asarray(u, dtype=float)
+        return self.low + (self.high - self.low) * betaincinv(self.alpha, self.beta, u)
+
+
+class Point(_Shape):
+    """A known number: the degenerate distribution every plain number becomes."""
+
+    value: float
+
+    def support(self) -> tuple[float, float]:
+        return self.value, self.value
+
+    def ppf(self, u: Array) -> Array:
+        return np.full(np.shape(u), self.value, dtype=float)
+
+
+Distribution = Point | Uniform | Triangular | Normal | LogNormal | Beta
+
+_SHAPES: dict[frozenset[str], str] = {
+    frozenset({"low", "high"}): "uniform",
+    frozenset({"low", "mode", "high"}): "triangular",
+    frozenset({"mean", "sd"}): "normal",
+    frozenset({"p10", "p90"}): "lognormal",
+    frozenset({"alpha", "beta"}): "beta",
+    frozenset({"alpha", "beta", "low", "high"}): "beta",
+}
+SHAPE_HELP = (
+    "expected a number or a distribution: {low, high} | {low, mode, high} | {mean, sd} "
+    "| {p10, p90} | {alpha, beta}"
+)
+
+
+def _shape_of(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return type(value).__name__.lower()
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return "point"
+    if isinstance(value, Mapping):
+        return _SHAPES.get(frozenset(value))
+    return None
+
+
+def _as_distribution(value: Any) -> Any:
+    return Point(value=value) if isinstance(value, int | float) else value
+
+
+_Number = Annotated[
+    Union[  # noqa: UP007 - tagged members need the Union spelling
+        Annotated[float, Tag("point")],
+        Annotated[Point, Tag("point_model")],
+        Annotated[Uniform, Tag("uniform")],
+        Annotated[Triangular, Tag("triangular")],
+        Annotated[Normal, Tag("normal")],
+        Annotated[LogNormal, Tag("lognormal")],
+        Annotated[Beta, Tag("beta")],
+    ],
+    Discriminator(
+        lambda v: "point_model" if isinstance(v, Point) else _shape_of(v),
+        custom_error_type="distribution",
+        custom_error_message=SHAPE_HELP,
+    ),
+]
+SHAPE_TAGS = frozenset({"point", "point_model", "uniform", "triangular", "normal", "lognormal",
+                        "beta"})
+
+
+def _within(low: float, high: float) -> Callable[[Any], Distribution]:
+    def check(value: Any) -> Distribution:
+        dist: Distribution = _as_distribution(value)
+        lo, hi = dist.support()
+        if isinstance(dist, Normal) and dist.sd > 0:
+            lo = hi = dist.mean
+        if lo < low or hi > high:
+            raise ValueError(f"must lie in [{low:g}, {high:g}]")
+        return dist.within(low, high)  # type: ignore[return-value]
+
+    return check
+
+
+def Uncertain(low: float = -math.inf, high: float = math.inf) -> Any:  # noqa: N802 - a type
+    """The type of a numeric field that may be uncertain, with its domain."""
+    return Annotated[_Number, AfterValidator(_within(low, high)), InputKind("number", low, high)]
+
+
+Rate = Uncertain(0.0, 1.0)
+Positive = Uncertain(0.0)
+
+
+def _evidence(value: Any) -> float:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float) and 0 <= value <= 1:
+        return float(value)
+    raise ValueError("expected true, false or a probability in [0, 1]")
+
+
+Evidence = Annotated[
+    float,
+    PlainValidator(_evidence),
+    InputKind("evidence", 0.0, 1.0),
+    WithJsonSchema({"anyOf": [{"type": "boolean"},
+                              {"type": "number", "minimum": 0, "maximum": 1}]}),
+]
+"""Yes/no evidence: `true`, `false`, or the probability that it is true."""
+
+
+class Categorical(BaseModel):
+    """A category, or probabilities over categories: `{outcome: 0.6, seat: 0.4}`."""
+
+    model_config = ConfigDict(frozen=True)
+    probabilities: dict[str, float]
+    choices: tuple[str, ...]
+
+    @property
+    def base_case(self) -> str:
+        return max(self.probabilities, key=lambda k: self.probabilities[k])
+
+
+def categorical(choices: tuple[str, ...]) -> Any:
+    """The type of a field that names one of `choices`, possibly with probabilities."""
+
+    def check(value: Any) -> Categorical:
+        probs = {value: 1.0} if isinstance(value, str) else value
+        if not isinstance(probs, Mapping) or not probs:
+            raise ValueError(f"expected one of {', '.join(choices)} or {{choice: probability}}")
+        unknown = [k for k in probs if k not in choices]
+        if unknown:
+            raise ValueError(f"unknown choice {unknown[0]!r}; expected one of {', '.join(choices)}")
+        if any(not isinstance(p, int | float) or isinstance(p, bool) or not 0 <= p <= 1
+               for p in probs.values()):
+            raise ValueError("probabilities must be numbers in [0, 1]")
+        if not math.isclose(sum(probs.values()), 1.0, abs_tol=1e-6):
+            raise ValueError(f"probabilities sum to {sum(probs.values()):g}, not 1")
+        return Categorical(probabilities={k: float(v) for k, v in probs.items()}, choices=choices)
+
+    schema = {"anyOf": [{"enum": list(choices)},
+                        {"type": "object", "propertyNames": {"enum": list(choices)},
+                         "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}}]}
+    return Annotated[Categorical, PlainValidator(check), WithJsonSchema(schema),
+                     InputKind("category", choices=choices)]
