@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -137,10 +137,12 @@ def schema_command(
     output: OutputOption = None,
 ) -> None:
     """Print the JSON Schema of a file type, for editor validation of YAML."""
+    from pydantic import BaseModel
+
     from thesis.company import Company
     from thesis.scorecard import Scorecard
 
-    models = {"company": Company, "scorecard": Scorecard}
+    models: dict[str, type[BaseModel]] = {"company": Company, "scorecard": Scorecard}
     if kind not in models:
         _fail([f"error: unknown schema {kind!r}; choose one of {', '.join(models)}"], 2)
     schema = models[kind].model_json_schema()

@@ -10,11 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from thesis.inputs import Derived, Input, InputSpace, space_of
 from thesis.uncertain import Array, Evidence, Positive, Rate, Uncertain, categorical
+
+Affordance = categorical(("low", "medium", "high"))
+Reach = categorical(("none", "borrowed", "owned"))
+Growth = Uncertain(-1.0)
 
 
 class _Block(BaseModel):
@@ -41,9 +44,9 @@ class Moat(_Block):
 
     close_to_customer: Evidence | None = Field(
         default=None, description="works backwards from the customer (MAD, seed 003)")
-    affordance: categorical(("low", "medium", "high")) | None = Field(  # type: ignore[valid-type]
+    affordance: Affordance | None = Field(  # type: ignore[valid-type]
         default=None, description="how intuitive the product is to pick up (MAD, seed 003)")
-    diffusion: Rate | None = Field(  # type: ignore[valid-type]
+    diffusion: Rate | None = Field(
         default=None,
         description="share of eligible users inside customer accounts who use it (MAD, seed 003)")
     ai_native_organisation: Evidence | None = None
@@ -59,16 +62,16 @@ class Moat(_Block):
     own_models_where_frontier_is_weak: Evidence | None = None
     infrastructure_design_tradeoffs: Evidence | None = None
     category_subsidised_by_giants: Evidence | None = None
-    distribution: categorical(("none", "borrowed", "owned")) | None = Field(  # type: ignore[valid-type]
+    distribution: Reach | None = Field(  # type: ignore[valid-type]
         default=None, description="who owns the route to users (seed 004)")
 
 
 class MarketPool(_Block):
     """Seed 001: size the pool first, employees x median wage of the jobs addressed."""
 
-    employees: Positive | None = None  # type: ignore[valid-type]
-    median_wage_usd: Positive | None = None  # type: ignore[valid-type]
-    automatable_share: Rate | None = None  # type: ignore[valid-type]
+    employees: Positive | None = None
+    median_wage_usd: Positive | None = None
+    automatable_share: Rate | None = None
 
 
 class Workflow(_Block):
@@ -81,12 +84,12 @@ class Workflow(_Block):
 
 
 class Revenue(_Block):
-    arr_usd: Positive | None = None  # type: ignore[valid-type]
-    growth_yoy: Uncertain(-1.0) | None = None  # type: ignore[valid-type]
+    arr_usd: Positive | None = None
+    growth_yoy: Growth | None = None  # type: ignore[valid-type]
 
 
 class Engagement(_Block):
-    dau_mau: Rate | None = None  # type: ignore[valid-type]
+    dau_mau: Rate | None = None
 
 
 Layer = Literal["application", "model", "infrastructure", "hardware"]
@@ -110,7 +113,10 @@ class Company(_Block):
 
 
 def _product(*columns: Array) -> Array:
-    return np.prod(np.vstack(columns), axis=0)
+    out = columns[0]
+    for column in columns[1:]:
+        out = out * column
+    return out
 
 
 DERIVED = [

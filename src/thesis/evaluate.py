@@ -160,7 +160,7 @@ class Compiled:
         return total / weights
 
 
-class NothingToScore(ThesisError):
+class NothingToScoreError(ThesisError):
     """The subject gives none of the inputs a scorecard uses."""
 
 
@@ -171,7 +171,7 @@ def compile_scorecard(card: Scorecard, space: InputSpace,
     not_assessed: dict[str, str] = {}
     root = _compile_card(card, space, context or {}, "", used, not_assessed)
     if root is None:
-        raise NothingToScore(f"none of the inputs scorecard {card.id!r} uses are given")
+        raise NothingToScoreError(f"none of the inputs scorecard {card.id!r} uses are given")
     return Compiled(card, root, space, used, not_assessed)
 
 

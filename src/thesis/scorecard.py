@@ -19,6 +19,7 @@ Every source is a seed file name, a named public benchmark, or `assumption: <why
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -50,12 +51,12 @@ class Curve(_Data):
     def _monotone(self) -> Curve:
         xs = [x for x, _ in self.points]
         ys = [y for _, y in self.points]
-        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(xs)):
             raise ValueError("points must have strictly increasing x")
         if self.scale == "log" and xs[0] <= 0:
             raise ValueError("a log-scale curve needs x > 0")
-        rising = all(b >= a for a, b in zip(ys, ys[1:], strict=False))
-        falling = all(b <= a for a, b in zip(ys, ys[1:], strict=False))
+        rising = all(b >= a for a, b in itertools.pairwise(ys))
+        falling = all(b <= a for a, b in itertools.pairwise(ys))
         if self.better == "higher" and not rising:
             raise ValueError("better: higher needs scores that never fall as x grows")
         if self.better == "lower" and not falling:

@@ -136,7 +136,7 @@ class Normal(_Shape):
             return np.full_like(u, self.mean)
         low, high = self.domain
         a, b = ndtr((low - self.mean) / self.sd), ndtr((high - self.mean) / self.sd)
-        x = self.mean + self.sd * ndtri(a + u * (b - a))
+        x: Array = self.mean + self.sd * ndtri(a + u * (b - a))
         return np.clip(x, low, high)
 
 
@@ -166,7 +166,8 @@ class LogNormal(_Shape):
         low, high = self.domain
         a = ndtr((math.log(low) - mu) / sigma) if low > 0 else 0.0
         b = ndtr((math.log(high) - mu) / sigma) if math.isfinite(high) else 1.0
-        return np.clip(np.exp(mu + sigma * ndtri(a + u * (b - a))), low, high)
+        x: Array = np.exp(mu + sigma * ndtri(a + u * (b - a)))
+        return np.clip(x, low, high)
 
 
 class Beta(_Shape):
@@ -190,7 +191,8 @@ class Beta(_Shape):
         from scipy.special import betaincinv
 
         u = np.asarray(u, dtype=float)
-        return self.low + (self.high - self.low) * betaincinv(self.alpha, self.beta, u)
+        x: Array = betaincinv(self.alpha, self.beta, u)
+        return self.low + (self.high - self.low) * x
 
 
 class Point(_Shape):
