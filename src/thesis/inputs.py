@@ -36,12 +36,16 @@ class Input:
     weights: tuple[float, ...] = ()  # kind == "category": probability of each choice
 
     def draw(self, u: Array) -> Array:
-        """Values for uniforms `u`: inverse CDF, Bernoulli, or a category's index."""
+        """Values for uniforms `u`: inverse CDF, Bernoulli, or a category's index.
+
+        Every kind is non-decreasing in `u`, so raising a uniform never worsens an input whose
+        better direction is "higher": the monotonicity laws can be tested on uniforms alone.
+        """
         if self.kind == "number":
             assert self.distribution is not None
             return self.distribution.ppf(u)
         if self.kind == "evidence":
-            return (np.asarray(u) < self.probability).astype(float)
+            return (np.asarray(u) >= 1.0 - self.probability).astype(float)
         edges = np.cumsum(self.weights)[:-1]
         return np.searchsorted(edges, u, side="right").astype(float)
 
