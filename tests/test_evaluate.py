@@ -1,0 +1,101 @@
+"""The compiled evaluator: rule kinds, gates, missing inputs, and one pass over N samples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import thesis
+from thesis.evaluate import NothingToScoreError, gate_function, rule_function
+from thesis.scorecard import Categories, Curve, EvidenceRule, Gate
+from thesis.scoring import compile_for
+
+
+def test_curve_interpolates_and_is_flat_outside() -> None:
+    f = rule_function(Curve(kind="curve", better="higher", points=[(0, 0), (1, 50), (2, 100)]))
+    np.testing.assert_allclose(f(np.array([-5, 0, 0.5, 1.5, 2, 9])), [0, 0, 25, 75, 100, 100])
+
+
+def test_log_curve_interpolates_in_decades() -> None:
+    f = rule_function(Curve(kind="curve", better="higher", scale="log",
+                            points=[(1e6, 0), (1e8, 100)]))
+    np.testing.assert_allclose(f(np.array([1.0, 1e6, 1e7, 1e9])), [0, 0, 50, 100])
+
+
+def test_categories_and_evidence() -> None:
+    cat = rule_function(Categories(kind="categories", scores={"a": 10, "b": 90}), ("b", "a"))
+    np.testing.assert_allclose(cat(np.array([0.0, 1.0])), [90, 10])
+    ev = rule_function(EvidenceRule(kind="evidence", yes=80, no=20))
+    np.testing.assert_allclose(ev(np.array([0, 0.5, 1])), [20, 50, 80])
+
+
+def test_gates_on_numbers() -> None:
+    gate = Gate(id="g", question="enough?", input="x", at_least=0.8, source="assumption: t")
+    np.testing.assert_allclose(gate_function(gate)(np.array([0.7, 0.8, 0.9])), [0, 1, 1])
+
+
+def company(**moat) -> thesis.Company:
+    return thesis.Company.model_validate({"name": "T", "layer": "application", "moat": moat})
+
+
+def test_a_flywheel_without_a_business_metric_counts_for_nothing() -> None:
+    flywheel = {"own_usage_data": True, "unique_dataset": True}
+    without = thesis.score(company(data_flywheel=flywheel), "moat")
+    named = thesis.score(company(data_flywheel={**flywheel, "business_metric": "win rate"}),
+                         "moat")
+    [f_without] = [f for f in without.factors if f.id == "data_flywheel"]
+    [f_named] = [f for f in named.factors if f.id == "data_flywheel"]
+    assert f_without.score == 0.0
+    assert f_named.score == 100.0
+    assert f_without.gates[0].passes == 0.0
+
+
+def test_an_uncertain_gate_blends_capped_and_uncapped() -> None:
+    flywheel = {"own_usage_data": True, "unique_dataset": True, "business_metric": "win rate",
+                "moves_metric": 0.25}
+    result = thesis.score(company(data_flywheel=flywheel), "moat")
+    [factor] = [f for f in result.factors if f.id == "data_flywheel"]
+    assert factor.score == pytest.approx(25.0)
+
+
+def test_missing_inputs_are_not_assessed_and_weights_renormalise() -> None:
+    result = thesis.score(company(end_to_end_solution=True), "moat")
+    assert result.score == 100.0  # the only assessed criterion is a yes
+    assert result.not_assessed["mad"] == (
+        "no input given for any of its criteria")
+    assert result.not_assessed["application_strategies.wraps_customer_workflow"] == (
+        "moat.wraps_customer_workflow not given")
+    shares = [f.share for f in result.factors]
+    assert sum(shares) == pytest.approx(1.0)
+
+
+def test_factors_apply_by_layer() -> None:
+    infra = thesis.Company.model_validate({"name": "I", "layer": "infrastructure", "moat": {
+        "infrastructure_design_tradeoffs": True, "end_to_end_solution": False}})
+    result = thesis.score(infra, "moat")
+    assert result.not_assessed["application_strategies"] == "does not apply to this subject"
+    assert result.score == 100.0
+
+
+def test_nothing_to_score() -> None:
+    with pytest.raises(NothingToScoreError):
+        thesis.score(thesis.Company(name="Empty", layer="model"), "moat")
+
+
+def test_one_pass_over_many_rows_equals_row_by_row() -> None:
+    c = thesis.load_company("examples/companies/casebook.yaml")
+    compiled = compile_for(c, thesis.load_scorecard("thesis"))
+    rng = np.random.default_rng(1)
+    x = compiled.draw(rng.random((64, len(compiled.inputs))))
+    together = compiled(x)
+    for i in range(len(x)):
+        alone = compiled(x[i : i + 1])
+        assert alone.composite[0] == pytest.approx(together.composite[i], abs=1e-12)
+        for path, values in together.factors.items():
+            assert alone.factors[path][0] == pytest.approx(values[i], abs=1e-12)
+
+
+def test_point_score_is_the_evaluator_at_the_base_case() -> None:
+    c = thesis.load_company("examples/companies/casebook.yaml")
+    compiled = compile_for(c, thesis.load_scorecard("thesis"))
+    assert thesis.score(c).score == pytest.approx(float(compiled(compiled.base_case()).composite[0]))

@@ -1,0 +1,78 @@
+"""Every problem in a company file is reported at once, located at file:line:column."""
+
+from __future__ import annotations
+
+import pytest
+
+import thesis
+from thesis.errors import InputError
+
+GOOD = """\
+name: Acme
+layer: application
+moat:
+  end_to_end_solution: true
+"""
+
+
+def problems(write, text: str) -> list[str]:
+    path = write(text)
+    with pytest.raises(InputError) as info:
+        thesis.load_company(path)
+    return [str(p).replace(str(path), "F") for p in info.value.problems]
+
+
+def test_a_good_file_loads(write) -> None:
+    company = thesis.load_company(write(GOOD))
+    assert company.name == "Acme"
+    assert company.moat.end_to_end_solution == 1.0
+
+
+def test_all_problems_at_once_with_positions(write) -> None:
+    text = """\
+name: Acme
+layer: app
+moat:
+  end_to_endsolution: true
+  diffusion: {low: 0.2, high: 3}
+  affordance: great
+revenue:
+  arr_usd: {mean: 1.0e6, sd: -5}
+"""
+    assert problems(write, text) == [
+        "F:2:1: layer: input should be 'application', 'model', 'infrastructure' or 'hardware'"
+        " (got text)",
+        "F:4:3: moat.end_to_endsolution: unknown field 'end_to_endsolution'; did you mean "
+        "'end_to_end_solution'?",
+        "F:5:3: moat.diffusion: must lie in [0, 1]",
+        "F:6:3: moat.affordance: unknown choice 'great'; expected one of low, medium, high",
+        "F:8:26: revenue.arr_usd.sd: input should be greater than or equal to 0",
+    ]
+
+
+def test_missing_required_fields_point_at_the_mapping(write) -> None:
+    assert problems(write, "vertical: legal\n") == [
+        "F:1:1: name: required field is missing",
+        "F:1:1: layer: required field is missing",
+    ]
+
+
+def test_wrong_types(write) -> None:
+    found = problems(write, "name: [a]\nlayer: model\nmoat: 3\nmarket_pool:\n  employees: lots\n")
+    assert found[0] == "F:1:1: name: input should be a valid string (got a list)"
+    assert "F:3:1: moat: input should be a valid dictionary or instance of Moat (got a number)" in (
+        found)
+    assert any(f.startswith("F:5:3: market_pool.employees: expected a number or a distribution")
+               for f in found)
+
+
+def test_top_level_must_be_a_mapping(write) -> None:
+    assert problems(write, "- a\n- b\n") == [
+        "F:1:1: expected a mapping of fields, got a list"]
+
+
+def test_nested_unknown_field_suggestion(write) -> None:
+    text = GOOD + "  data_flywheel:\n    own_usage: true\n"
+    assert problems(write, text) == [
+        "F:6:5: moat.data_flywheel.own_usage: unknown field 'own_usage'; did you mean "
+        "'own_usage_data'?"]
