@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import thesis
+from tests.conftest import EXAMPLES
 from thesis.evaluate import NothingToScoreError, gate_function, rule_function
 from thesis.scorecard import Categories, Curve, EvidenceRule, Gate
 from thesis.scoring import compile_for
@@ -83,7 +84,7 @@ def test_nothing_to_score() -> None:
 
 
 def test_one_pass_over_many_rows_equals_row_by_row() -> None:
-    c = thesis.load_company("examples/companies/casebook.yaml")
+    c = thesis.load_company(EXAMPLES / "companies" / "casebook.yaml")
     compiled = compile_for(c, thesis.load_scorecard("thesis"))
     rng = np.random.default_rng(1)
     x = compiled.draw(rng.random((64, len(compiled.inputs))))
@@ -96,6 +97,7 @@ def test_one_pass_over_many_rows_equals_row_by_row() -> None:
 
 
 def test_point_score_is_the_evaluator_at_the_base_case() -> None:
-    c = thesis.load_company("examples/companies/casebook.yaml")
+    c = thesis.load_company(EXAMPLES / "companies" / "casebook.yaml")
     compiled = compile_for(c, thesis.load_scorecard("thesis"))
-    assert thesis.score(c).score == pytest.approx(float(compiled(compiled.base_case()).composite[0]))
+    base = compiled(compiled.base_case()).composite[0]
+    assert thesis.score(c).score == pytest.approx(float(base))

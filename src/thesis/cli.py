@@ -18,6 +18,7 @@ import typer
 
 from thesis import __version__
 from thesis.errors import InputError, ThesisError
+from thesis.evaluate import NothingToScoreError
 from thesis.report import Format, renderer
 
 app = typer.Typer(
@@ -104,7 +105,11 @@ def score_command(
     def run() -> str:
         company = thesis.load_company(file)
         card = thesis.load_scorecard(scorecard)
-        return renderer(fmt)(thesis.score(company, card))
+        try:
+            result = thesis.score(company, card)
+        except NothingToScoreError as exc:
+            raise InputError.single(file, str(exc)) from None
+        return renderer(fmt)(result)
 
     write_output(guarded(run), output)
 

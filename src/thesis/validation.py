@@ -42,7 +42,7 @@ def problems(model: type[BaseModel], doc: Document, exc: ValidationError) -> lis
         if (loc, message) not in seen:
             seen.add((loc, message))
             out.append(doc.problem(loc, message))
-    return out
+    return sorted(out, key=lambda p: (p.line, p.column))
 
 
 def _clean(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:

@@ -1,0 +1,147 @@
+"""The `thesis` command as a user runs it: outputs, exit codes, located errors on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES
+from thesis import __version__
+from thesis.cli import app
+
+CASEBOOK = str(EXAMPLES / "companies" / "casebook.yaml")
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return runner.invoke(app, list(args), env=env or {"NO_COLOR": "1", "COLUMNS": "160"})
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"thesis {__version__}"
+
+
+def test_score_table_explains_every_factor() -> None:
+    result = run("score", CASEBOOK)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Casebook (hypothetical)" in out
+    assert "strong conviction" in out
+    for words in ["Size of the pool", "Data flywheel", "Distribution", "seed 000", "borrowed"]:
+        assert words in out
+    assert "\x1b[" not in out  # NO_COLOR honoured
+
+
+def test_score_json_has_the_contract_fields() -> None:
+    result = run("score", CASEBOOK, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {"company", "score", "verdict", "factors"} <= set(data)
+    moat = next(f for f in data["factors"] if f["id"] == "moat")
+    flywheel = next(f for f in moat["factors"] if f["id"] == "data_flywheel")
+    crit = flywheel["criteria"][0]
+    assert {"input", "given", "score", "source", "rule"} <= set(crit)
+    assert crit["source"].startswith("000_793eca45db821f36.txt")
+    assert 0 <= data["score"] <= 100
+
+
+def test_score_markdown() -> None:
+    result = run("score", CASEBOOK, "--format", "markdown", "--scorecard", "moat")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Casebook (hypothetical): Moat checklist")
+    assert "| factor | **MAD - close to the customer** |" in result.stdout
+
+
+def test_output_file_is_written_whole(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    result = run("score", CASEBOOK, "-f", "json", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["company"] == "Casebook (hypothetical)"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_bad_input_exits_2_with_located_lines_and_no_output_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: X\nlayer: application\nmoat:\n  diffusion: 7\n  trust: yes\n")
+    target = tmp_path / "out.json"
+    result = run("score", str(bad), "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{bad}:4:3: moat.diffusion: must lie in [0, 1]",
+        f"{bad}:5:3: moat.trust: unknown field 'trust'",
+    ]
+    assert not target.exists()
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (b"\x00\x01\x02", "binary file"),
+        (b"name: [unclosed\n", "invalid YAML"),
+        (b"name: !!python/object/apply:os.system [echo]\nlayer: model\n", "is not allowed"),
+        (b"name: Empty\nlayer: model\n", "none of the inputs scorecard 'thesis' uses are given"),
+    ],
+)
+def test_hostile_and_empty_files(tmp_path: Path, content: bytes, message: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(content)
+    result = run("score", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{bad}:")
+    assert message in result.stderr
+
+
+def test_missing_file_and_unknown_scorecard(tmp_path: Path) -> None:
+    result = run("score", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "file not found" in result.stderr
+    result = run("score", CASEBOOK, "--scorecard", "nosuch")
+    assert result.exit_code == 2
+    assert "nosuch.yaml:1:1: file not found" in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("score").exit_code == 2
+    assert run("score", CASEBOOK, "--format", "pdf").exit_code == 2
+
+
+def test_validate_lists_every_problem_of_every_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: X\nlayer: application\nmoat: {diffusion: 7}\n")
+    result = run("validate", CASEBOOK, str(bad), str(EXAMPLES.parent / "scorecards" / "moat.yaml"))
+    assert result.exit_code == 2
+    assert f"{CASEBOOK}: ok (company)" in result.stdout
+    assert "moat.yaml: ok (scorecard)" in result.stdout
+    assert result.stderr.strip() == f"{bad}:3:8: moat.diffusion: must lie in [0, 1]"
+
+
+@pytest.mark.parametrize("kind", ["company", "scorecard"])
+def test_schema(kind: str) -> None:
+    result = run("schema", kind)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object"
+    assert "factors" in schema["properties"] or "moat" in schema["properties"]
+    assert run("schema", "nope").exit_code == 2
+
+
+def test_internal_errors_exit_1_without_traceback(monkeypatch) -> None:
+    import thesis
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(thesis, "score", broken)
+    result = run("score", CASEBOOK)
+    assert result.exit_code == 1
+    assert "internal error: RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.output
