@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from thesis.inputs import catalogue
-from thesis.uncertain import InputKind
+from thesis.uncertain import InputKind, Kind
 
 Score = Annotated[float, Field(ge=0, le=100)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -195,7 +195,7 @@ def problems_against(card: Scorecard, inputs: dict[str, InputKind]) -> list[tupl
                                                                                    str]]:
     """Check every input path and rule kind against what the subject offers: (loc, message)."""
     out: list[tuple[tuple[Any, ...], str]] = []
-    want = {"curve": "number", "categories": "category", "evidence": "evidence"}
+    want: dict[str, Kind] = {"curve": "number", "categories": "category", "evidence": "evidence"}
     for fi, factor in enumerate(card.factors):
         for ci, crit in enumerate(factor.criteria):
             loc = ("factors", fi, "criteria", ci)
@@ -205,8 +205,8 @@ def problems_against(card: Scorecard, inputs: dict[str, InputKind]) -> list[tupl
                 continue
             if kind.kind != want[crit.rule.kind]:
                 out.append(((*loc, "rule", "kind"),
-                            f"{crit.input} is a {kind.kind}; a {crit.rule.kind} rule needs a "
-                            f"{want[crit.rule.kind]}"))
+                            f"{crit.input} is {_KIND_WORDS[kind.kind]}; a {crit.rule.kind} rule "
+                            f"needs {_KIND_WORDS[want[crit.rule.kind]]}"))
             elif isinstance(crit.rule, Categories):
                 missing = [c for c in kind.choices if c not in crit.rule.scores]
                 extra = [c for c in crit.rule.scores if c not in kind.choices]
@@ -223,6 +223,9 @@ def problems_against(card: Scorecard, inputs: dict[str, InputKind]) -> list[tupl
             elif kind.kind == "category":
                 out.append(((*loc, "input"), "a gate needs a number or yes/no evidence"))
     return out
+
+
+_KIND_WORDS = {"number": "a number", "evidence": "yes/no evidence", "category": "a category"}
 
 
 def _unknown(path: str, inputs: dict[str, InputKind]) -> str:
