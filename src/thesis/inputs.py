@@ -70,7 +70,7 @@ class Input:
         return float(self.draw(np.array([min(max(q, 1e-12), 1 - 1e-12)]))[0])
 
     def describe(self, value: float | None = None) -> str:
-        """How the analyst stated this input, or a value of it, in a few characters."""
+        """How the analyst stated this input (P10..P90 of a range), or a value of it, briefly."""
         if self.kind == "category":
             if value is not None:
                 return self.choices[int(value)]
@@ -79,12 +79,17 @@ class Input:
         if self.kind == "evidence":
             p = self.probability if value is None else value
             return {1.0: "yes", 0.0: "no"}.get(p, f"p={p:.2f}")
-        assert self.distribution is not None
-        if value is not None:
-            return f"{value:.4g}"
-        if self.is_certain:
-            return f"{self.base():.4g}"
-        return f"{self.quantile(0.1):.3g}..{self.quantile(0.9):.3g} (P10..P90)"
+        if value is not None or self.is_certain:
+            return compact(self.base() if value is None else value)
+        return f"{compact(self.quantile(0.1))}..{compact(self.quantile(0.9))}"
+
+
+def compact(value: float) -> str:
+    """A number in a few characters: 0.35, 12.5, 94k, 1.2M, 3.4B, 1.1T."""
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+import re
 from enum import StrEnum
 
 from thesis.result import FactorResult, ScoreResult
+
+
+_SEED = re.compile(r"\b(\d{3})_[0-9a-f]{16}\.txt")
 
 
 class Format(StrEnum):
@@ -60,9 +64,10 @@ def fmt_score(value: float | None) -> str:
 
 def short_source(source: str) -> str:
     """`000_793eca45db821f36.txt: "..."` -> `seed 000`; `assumption: ...` -> `assumption`."""
-    head = source.strip().split(":", 1)[0].split()[0] if source.strip() else ""
-    if head.endswith(".txt") and head[:3].isdigit():
-        return f"seed {head[:3]}"
+    seeds = sorted(set(_SEED.findall(source)))
+    if seeds:
+        return ("seed " if len(seeds) == 1 else "seeds ") + ", ".join(seeds)
+    head = source.strip().split(":", 1)[0]
     return head if len(head) <= 24 else head[:23] + "…"
 
 

@@ -6,41 +6,52 @@ import io
 import os
 import shutil
 
+from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from thesis.report import fmt_score, rows, short_source
+from thesis.report import Row, fmt_score, rows, short_source
 from thesis.result import ScoreResult
 
 
 def console(buffer: io.StringIO) -> Console:
     width = int(os.environ.get("COLUMNS", 0)) or shutil.get_terminal_size((120, 40)).columns
-    return Console(file=buffer, width=max(width, 100), force_terminal=None,
-                   no_color="NO_COLOR" in os.environ, highlight=False)
+    return Console(file=buffer, width=max(width, 100), no_color="NO_COLOR" in os.environ,
+                   highlight=False)
 
 
 def render(result: ScoreResult) -> str:
     buffer = io.StringIO()
     out = console(buffer)
-    out.print(Text.assemble(
-        (f"{result.company}", "bold"), f"  ({result.layer})  ", (result.scorecard_title, "dim")))
-    out.print(Text.assemble("Score ", (f"{fmt_score(result.score)}/100", "bold"), ": ",
+    out.print(Text.assemble((result.company, "bold"), f"  {result.layer}  ",
+                            (result.scorecard_title, "dim")))
+    out.print(Text.assemble("Score ", (f"{fmt_score(result.score)} / 100", "bold"), "  ",
                             (result.verdict, "bold cyan"), f"  {result.verdict_meaning}"))
-    table = Table(show_lines=False, expand=True, pad_edge=False)
-    table.add_column("factor / criterion", ratio=5)
-    table.add_column("given", ratio=3)
-    table.add_column("score", justify="right", ratio=1)
-    table.add_column("share", justify="right", ratio=1)
-    table.add_column("source", ratio=1)
-    table.add_column("note", ratio=3)
-    for row in rows(result):
-        label = Text("  " * row.depth + row.label,
-                     style="bold" if row.kind == "factor" else "")
-        table.add_row(label, row.given, row.score, row.share, short_source(row.source),
-                      Text(row.note, style="dim"))
-    out.print(table)
-    if result.not_assessed:
-        out.print(Text("Not assessed: " + "; ".join(
-            f"{k} ({v})" for k, v in result.not_assessed.items()), style="dim"))
+    out.print(scorecard_table(list(rows(result))))
+    out.print(Text("share: the factor's weight in its group after renormalisation; source: see "
+                   "--format markdown or json for the full citation", style="dim"))
     return buffer.getvalue()
+
+
+def scorecard_table(lines: list[Row]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("factor / criterion", ratio=6)
+    table.add_column("given", ratio=3)
+    table.add_column("score", justify="right", min_width=6)
+    table.add_column("share", justify="right", min_width=5)
+    table.add_column("source", min_width=10)
+    for row in lines:
+        factor = row.kind == "factor"
+        muted = row.score == "n/a"
+        label = Text(row.label,
+                     style="bold" if factor and not muted else ("dim" if muted else ""))
+        if factor and row.note:
+            label.append(f"  ({row.note})", style="dim" if muted else "cyan")
+        if factor and row.depth == 0 and table.row_count:
+            table.add_section()
+        table.add_row(Padding(label, (0, 0, 0, 2 * row.depth)),
+                      Text(row.given, style="dim" if muted else ""), row.score, row.share,
+                      short_source(row.source))
+    return table
