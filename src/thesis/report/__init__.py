@@ -6,13 +6,12 @@ so the CLI only picks one. `rows(result)` is the walk of the factor tree they sh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-import re
 from enum import StrEnum
 
 from thesis.result import FactorResult, ScoreResult
-
 
 _SEED = re.compile(r"\b(\d{3})_[0-9a-f]{16}\.txt")
 
