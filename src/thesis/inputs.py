@@ -16,12 +16,14 @@ import types
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel
 
 from thesis.uncertain import Array, Categorical, Distribution, InputKind, Kind, Point
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -174,35 +176,35 @@ def catalogue(model: type[BaseModel], prefix: str = "") -> dict[str, InputKind]:
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         marker = next((m for m in info.metadata if isinstance(m, InputKind)), None)
-        marker = marker or _marker(info.annotation)
+        marker = marker or find_in_type(info.annotation, _input_kind)
         if marker is not None:
             out[path] = marker
             continue
-        nested = _submodel(info.annotation)
+        nested = find_in_type(info.annotation, model_class)
         if nested is not None:
             out.update(catalogue(nested, f"{path}."))
     return out
 
 
-def _marker(annotation: Any) -> InputKind | None:
-    for meta in getattr(annotation, "__metadata__", ()):
-        if isinstance(meta, InputKind):
-            return meta
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+def find_in_type(annotation: Any, pick: Callable[[Any], T | None], *,
+                 through_containers: bool = False) -> T | None:
+    """The first part of a type annotation that `pick` accepts, looking through `Annotated`
+    metadata and union members (and, if asked, container items such as `list[X]`)."""
+    found = pick(annotation)
+    if found is not None:
+        return found
+    is_union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    if hasattr(annotation, "__metadata__") or is_union or through_containers:
         for arg in typing.get_args(annotation):
-            found = _marker(arg)
+            found = find_in_type(arg, pick, through_containers=through_containers)
             if found is not None:
                 return found
     return None
 
 
-def _submodel(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _submodel(arg)
-            if found is not None:
-                return found
-    return None
+def model_class(candidate: Any) -> type[BaseModel] | None:
+    return candidate if isinstance(candidate, type) and issubclass(candidate, BaseModel) else None
 
+
+def _input_kind(candidate: Any) -> InputKind | None:
+    return candidate if isinstance(candidate, InputKind) else None

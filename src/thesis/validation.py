@@ -6,12 +6,12 @@ This is the one place pydantic's error `loc` becomes a field path and a `file:li
 from __future__ import annotations
 
 import difflib
-import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from thesis.errors import InputError, Problem
+from thesis.inputs import find_in_type, model_class
 from thesis.uncertain import SHAPE_TAGS
 from thesis.yamlio import Document
 
@@ -80,27 +80,17 @@ def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the model found by following `loc` from `model`."""
     current: Any = model
     for part in loc:
-        current = _model_in(current)
-        if current is None:
+        found = find_in_type(current, model_class, through_containers=True)
+        if found is None:
             return []
         if isinstance(part, int):
             continue
-        info = current.model_fields.get(part)
+        info = found.model_fields.get(part)
         if info is None:
             return []
         current = info.annotation
-    found = _model_in(current)
+    found = find_in_type(current, model_class, through_containers=True)
     return list(found.model_fields) if found is not None else []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _kind(value: Any) -> str:
