@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -49,9 +51,26 @@ class FactorResult(_Result):
     note: str = ""
 
 
-class ScoreResult(_Result):
-    company: str
-    layer: str
+class PositionResult(_Result):
+    """What one source's author would say of this company, and whether our score agrees."""
+
+    id: str
+    speaker: str
+    source: str
+    date: str
+    anchor: str
+    claim: str
+    about: str
+    stance: Literal["backs", "challenges", "silent"]
+    our_score: float | None
+    """Our score of the factor the claim is about."""
+    agrees: bool | None
+    """None when the claim does not speak to this company."""
+
+
+class ScorecardResult(_Result):
+    """A scorecard's reading of one subject (company or market) at its base case."""
+
     scorecard: str
     scorecard_title: str
     score: float
@@ -60,3 +79,91 @@ class ScoreResult(_Result):
     verdict_source: str
     factors: list[FactorResult]
     not_assessed: dict[str, str]
+
+
+class MarketRegime(_Result):
+    """The market a company sells into, as the bubble scorecard reads it (seed 004)."""
+
+    market: str
+    file: str
+    as_of: str
+    score: float
+    verdict: str
+    stage: str | None
+
+
+class ScoreResult(ScorecardResult):
+    company: str
+    layer: str
+    market_regime: MarketRegime | None = None
+    positions: list[PositionResult] = []
+    """What the source documents' authors would say of this company (thesis scorecard only)."""
+
+
+class StageResult(_Result):
+    """Where the subject stands on the scorecard's cycle (seed 004's bubble sequence)."""
+
+    id: str
+    title: str
+    meaning: str
+    source: str
+    index: int
+    stages: list[str]
+    """Every stage's title, in cycle order, so a report can draw the whole climb."""
+
+
+class Counterfactual(_Result):
+    """The smallest change of one input, all else at its base case, that moves the verdict."""
+
+    input: str
+    factor: str
+    now: str
+    value: str
+    score: float
+    verdict: str
+    direction: str
+    """"up" (a higher score) or "down"."""
+
+
+class RunUpResult(_Result):
+    """Greenwood, Shleifer and You (2019): the two-year price run-up, raw and net of market."""
+
+    start: str
+    end: str
+    raw: float
+    market: float | None
+    net: float | None
+    exceeds_threshold: bool
+    crash_probability: float | None
+    """After a net run-up of this size; None below the smallest run-up tabulated."""
+    source: str
+    note: str = ""
+
+
+class FactorDelta(_Result):
+    id: str
+    title: str
+    score: float | None
+    other: float | None
+    contribution: float
+    """This factor's part of the difference between the two composites (share x score)."""
+
+
+class Comparison(_Result):
+    """Factor by factor, what separates this market's score from another's."""
+
+    market: str
+    as_of: str
+    score: float
+    verdict: str
+    factors: list[FactorDelta]
+
+
+class BubbleResult(ScorecardResult):
+    market: str
+    as_of: str
+    description: str | None = None
+    stage: StageResult | None = None
+    counterfactuals: list[Counterfactual] = []
+    run_up: RunUpResult | None = None
+    comparison: Comparison | None = None

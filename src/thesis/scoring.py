@@ -7,7 +7,15 @@ from pathlib import Path
 from thesis.company import Company, input_space
 from thesis.evaluate import Compiled, Evaluation, compile_scorecard
 from thesis.load import load_scorecard
-from thesis.result import CriterionResult, FactorResult, GateResult, ScoreResult
+from thesis.positions import judge, shipped_positions
+from thesis.result import (
+    CriterionResult,
+    FactorResult,
+    GateResult,
+    MarketRegime,
+    ScorecardResult,
+    ScoreResult,
+)
 from thesis.scorecard import Categories, Curve, Factor, Rule, Scorecard
 
 
@@ -16,16 +24,25 @@ def compile_for(company: Company, scorecard: Scorecard) -> Compiled:
     return compile_scorecard(scorecard, input_space(company), {"layer": company.layer})
 
 
-def score(company: Company, scorecard: Scorecard | str | Path | None = None) -> ScoreResult:
+def score(company: Company, scorecard: Scorecard | str | Path | None = None, *,
+          market_regime: MarketRegime | None = None) -> ScoreResult:
     """Score `company` at its base case (medians, probabilities, likeliest choices)."""
     card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard or "thesis")
     compiled = compile_for(company, card)
-    evaluation = compiled(compiled.base_case())
+    core = scorecard_result(card, compiled, compiled(compiled.base_case()))
+    positions = shipped_positions()
+    judged = (judge(positions, compiled.space, company.layer, core)
+              if card.id == positions.scorecard else [])
+    return ScoreResult(company=company.name, layer=company.layer, market_regime=market_regime,
+                       positions=judged, **dict(core))
+
+
+def scorecard_result(card: Scorecard, compiled: Compiled,
+                     evaluation: Evaluation) -> ScorecardResult:
+    """The subject-agnostic part of a result: verdict and factor tree of the first sample."""
     value = float(evaluation.composite[0])
     verdict = card.verdict(value)
-    return ScoreResult(
-        company=company.name,
-        layer=company.layer,
+    return ScorecardResult(
         scorecard=card.id,
         scorecard_title=card.title,
         score=value,
@@ -85,8 +102,7 @@ def _given(compiled: Compiled, path: str) -> str | None:
         return space.inputs[path].describe()
     if path in space:
         d = space.derived[path]
-        parts = " x ".join(space.inputs[n].describe() for n in d.needs if n in space.inputs)
-        return f"{parts} ({d.explain})" if d.explain else parts
+        return " x ".join(space.inputs[n].describe() for n in d.needs if n in space.inputs)
     return None
 
 

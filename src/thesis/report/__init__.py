@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from thesis.result import FactorResult, ScoreResult
+from thesis.result import FactorResult, PositionResult, ScorecardResult, ScoreResult
 
 _SEED = re.compile(r"\b(\d{3})_[0-9a-f]{16}\.txt")
 
@@ -36,7 +36,7 @@ class Row:
     note: str
 
 
-def rows(result: ScoreResult) -> Iterator[Row]:
+def rows(result: ScorecardResult) -> Iterator[Row]:
     yield from _factor_rows(result.factors, 0)
 
 
@@ -55,6 +55,18 @@ def _factor_rows(factors: list[FactorResult], depth: int) -> Iterator[Row]:
                                                   f"passes p={g.passes:.2f}")
             yield Row(depth + 1, "gate", g.question, g.given or "-", state, "", g.source,
                       f"caps the factor at {g.cap:.0f} while it fails")
+
+
+def spoken(result: ScoreResult) -> list[PositionResult]:
+    """The positions that speak to this company, challenges first."""
+    return sorted((p for p in result.positions if p.stance != "silent"),
+                  key=lambda p: (p.stance != "challenges", p.speaker))
+
+
+def agreement(position: PositionResult) -> str:
+    if position.agrees is None:
+        return "not scored"
+    return "agrees" if position.agrees else "parts ways"
 
 
 def fmt_score(value: float | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thesis.report import fmt_score, rows
+from thesis.report import agreement, fmt_score, rows, spoken
 from thesis.result import ScoreResult
 
 
@@ -26,4 +26,11 @@ def render(result: ScoreResult) -> str:
         label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
         lines.append(f"| {row.kind} | {indent}{label} | {_cell(row.given)} | {row.score} | "
                      f"{row.share} | {_cell(row.note)} | {_cell(row.source)} |")
+    if spoken(result):
+        lines += ["", "## What the sources would say", "",
+                  "| who | when | claim | anchor | stance | our score | |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [f"| {_cell(p.speaker)} | {p.date} | {_cell(p.claim)} | {p.source}: "
+                  f"\"{_cell(p.anchor)}\" | {p.stance} | {fmt_score(p.our_score)} ({p.about}) | "
+                  f"{agreement(p)} |" for p in spoken(result)]
     return "\n".join(lines) + "\n"

@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from thesis.report import Row, fmt_score, rows, short_source
+from thesis.report import Row, agreement, fmt_score, rows, short_source, spoken
 from thesis.result import ScoreResult
 
 
@@ -32,7 +32,25 @@ def render(result: ScoreResult) -> str:
     out.print(scorecard_table(list(rows(result))))
     out.print(Text("share: the factor's weight in its group after renormalisation; source: see "
                    "--format markdown or json for the full citation", style="dim"))
+    if spoken(result):
+        out.print(positions_table(result))
     return buffer.getvalue()
+
+
+def positions_table(result: ScoreResult) -> Table:
+    """What each source's author would say of this company, and whether our score agrees."""
+    table = Table(title="What the sources would say", title_justify="left", box=box.SIMPLE_HEAD,
+                  expand=True, pad_edge=False, show_edge=False)
+    table.add_column("who, when", ratio=2)
+    table.add_column("claim", ratio=6)
+    table.add_column("stance", min_width=10)
+    table.add_column("our score", justify="right", min_width=9)
+    table.add_column("", min_width=10)
+    for p in spoken(result):
+        table.add_row(f"{p.speaker}, {p.date} ({short_source(p.source)})", p.claim,
+                      Text(p.stance, style="red" if p.stance == "challenges" else "green"),
+                      fmt_score(p.our_score), agreement(p))
+    return table
 
 
 def scorecard_table(lines: list[Row]) -> Table:
