@@ -99,17 +99,47 @@ def score_command(
     ] = "thesis",
     output: OutputOption = None,
 ) -> None:
-    """Score a company and explain every factor."""
+    """Score a company and explain every factor, beside the regime of its market (if given)."""
     import thesis
+    from thesis.bubble import market_regime
 
     def run() -> str:
         company = thesis.load_company(file)
         card = thesis.load_scorecard(scorecard)
+        regime = market_regime(company, file)
         try:
-            result = thesis.score(company, card)
+            result = thesis.score(company, card, market_regime=regime)
         except NothingToScoreError as exc:
             raise InputError.single(file, str(exc)) from None
         return renderer(fmt)(result)
+
+    write_output(guarded(run), output)
+
+
+@app.command("bubble")
+def bubble_command(
+    file: Annotated[Path, typer.Argument(help="A market YAML file.")],
+    fmt: FormatOption = Format.table,
+    scorecard: Annotated[str, typer.Option(
+        "--scorecard", help="A shipped scorecard name (bubble) or a YAML path.")] = "bubble",
+    compare: Annotated[Path | None, typer.Option(
+        "--compare", help="Another market file: say, factor by factor, what separates the two "
+        "scores.")] = None,
+    output: OutputOption = None,
+) -> None:
+    """Read a market with the six-factor bubble scorecard: verdict, stage, what would move it."""
+    from thesis.bubble import compare as compare_markets
+    from thesis.bubble import score_market
+    from thesis.load import load_market, load_scorecard
+    from thesis.report.bubble import bubble_renderer
+
+    def run() -> str:
+        card = load_scorecard(scorecard)
+        result = score_market(load_market(file), card, market_file=file)
+        if compare is not None:
+            other = score_market(load_market(compare), card, market_file=compare)
+            result = compare_markets(result, other)
+        return bubble_renderer(fmt)(result)
 
     write_output(guarded(run), output)
 
@@ -120,15 +150,20 @@ def validate_command(
 ) -> None:
     """Check files without scoring them; every problem of every file is listed."""
     import thesis
+    from thesis.load import load_market
     from thesis.yamlio import load as load_yaml
 
     problems: list[str] = []
     for file in files:
         try:
             doc = load_yaml(file)
-            is_card = isinstance(doc.data, dict) and "factors" in doc.data
-            (thesis.load_scorecard if is_card else thesis.load_company)(file)
-            typer.echo(f"{file}: ok ({'scorecard' if is_card else 'company'})")
+            data = doc.data if isinstance(doc.data, dict) else {}
+            kind = "scorecard" if "factors" in data else "market" if "as_of" in data else "company"
+            loaders: dict[str, Callable[[Path], object]] = {
+                "scorecard": thesis.load_scorecard, "market": load_market,
+                "company": thesis.load_company}
+            loaders[kind](file)
+            typer.echo(f"{file}: ok ({kind})")
         except InputError as exc:
             problems.extend(str(p) for p in exc.problems)
     if problems:
@@ -138,16 +173,18 @@ def validate_command(
 
 @app.command("schema")
 def schema_command(
-    kind: Annotated[str, typer.Argument(help="company or scorecard")],
+    kind: Annotated[str, typer.Argument(help="company, market or scorecard")],
     output: OutputOption = None,
 ) -> None:
     """Print the JSON Schema of a file type, for editor validation of YAML."""
     from pydantic import BaseModel
 
     from thesis.company import Company
+    from thesis.market import Market
     from thesis.scorecard import Scorecard
 
-    models: dict[str, type[BaseModel]] = {"company": Company, "scorecard": Scorecard}
+    models: dict[str, type[BaseModel]] = {"company": Company, "market": Market,
+                                          "scorecard": Scorecard}
     if kind not in models:
         _fail([f"error: unknown schema {kind!r}; choose one of {', '.join(models)}"], 2)
     schema = models[kind].model_json_schema()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from thesis.cycle import compile_stages, stage_inputs
 from thesis.errors import ThesisError
 from thesis.inputs import Input, InputSpace
 from thesis.scorecard import Categories, Criterion, Curve, EvidenceRule, Gate, Scorecard
@@ -33,6 +34,8 @@ class Evaluation:
     factors: dict[str, Array]
     criteria: dict[str, Array]
     gates: dict[str, Array]
+    stage: Array | None = None
+    """Index into the scorecard's stages, per sample; None if the scorecard has none."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class Compiled:
         self.not_assessed = not_assessed
         self._root = root
         self._column = {inp.path: j for j, inp in enumerate(self.inputs)}
+        self._stages = compile_stages(card.stages, space) if card.stages else None
 
     @property
     def names(self) -> list[str]:
@@ -131,7 +135,8 @@ class Compiled:
 
         out = Evaluation(np.empty(0), {}, {}, {})
         composite = self._card(self._root, value, out, len(x))
-        return Evaluation(composite, out.factors, out.criteria, out.gates)
+        stage = self._stages(composite, out.factors, value) if self._stages else None
+        return Evaluation(composite, out.factors, out.criteria, out.gates, stage)
 
     def composite(self, x: Array) -> Array:
         """Only the composite score: the function sensitivity analysis looks at."""
@@ -172,6 +177,7 @@ def compile_scorecard(card: Scorecard, space: InputSpace,
     root = _compile_card(card, space, context or {}, "", used, not_assessed)
     if root is None:
         raise NothingToScoreError(f"none of the inputs scorecard {card.id!r} uses are given")
+    used.extend(stage_inputs(card.stages, space))
     return Compiled(card, root, space, used, not_assessed)
 
 

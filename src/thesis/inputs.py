@@ -103,6 +103,9 @@ class Derived:
     needs: tuple[str, ...]
     compute: Callable[..., Array]
     explain: str = ""
+    operator: str = "x"
+    """How a report joins the needs when it shows what was given: `x` for a product, `/` for a
+    ratio."""
 
 
 @dataclass

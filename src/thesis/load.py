@@ -1,4 +1,4 @@
-"""Load companies and scorecards from YAML files, every problem located in its file."""
+"""Load companies, markets and scorecards from YAML files, every problem located in its file."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from thesis.company import Company
 from thesis.errors import InputError, Problem
+from thesis.market import Market
 from thesis.scorecard import Scorecard, problems_against, shipped, subject_inputs
 from thesis.validation import validate
 from thesis.yamlio import load as load_yaml
@@ -17,6 +18,11 @@ DEFAULT_SCORECARD = "thesis"
 def load_company(path: str | Path) -> Company:
     """A validated `Company` from a YAML file; raises `InputError` listing every problem."""
     return validate(Company, load_yaml(path))
+
+
+def load_market(path: str | Path) -> Market:
+    """A validated `Market` from a YAML file; raises `InputError` listing every problem."""
+    return validate(Market, load_yaml(path))
 
 
 def load_scorecard(path_or_name: str | Path = DEFAULT_SCORECARD) -> Scorecard:

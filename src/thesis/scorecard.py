@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from thesis.cycle import Stage, stage_problems
 from thesis.inputs import catalogue
 from thesis.uncertain import InputKind, Kind
 
@@ -144,11 +145,14 @@ class Verdict(_Data):
 class Scorecard(_Data):
     id: Identifier
     title: str = Field(min_length=1)
-    subject: Literal["company"]
+    subject: Literal["company", "market"]
     description: str = ""
     factors: list[Factor] = Field(min_length=1)
     verdicts: list[Verdict] = Field(min_length=1)
     verdict_source: Source
+    stages: list[Stage] = Field(
+        default_factory=list, description="stages of a cycle and the signs that place a "
+        "subject at each (see thesis.cycle); shown beside the verdict")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scorecard:
@@ -222,6 +226,7 @@ def problems_against(card: Scorecard, inputs: dict[str, InputKind]) -> list[tupl
                 out.append((loc, "a gate on a number needs exactly one of at_least, at_most"))
             elif kind.kind == "category":
                 out.append(((*loc, "input"), "a gate needs a number or yes/no evidence"))
+    out.extend(stage_problems(card.stages, inputs, {f.id for f in card.factors}))
     return out
 
 
@@ -236,8 +241,10 @@ def _unknown(path: str, inputs: dict[str, InputKind]) -> str:
 
 def subject_inputs(subject: str) -> dict[str, InputKind]:
     """The input paths a subject type offers, derived ones included."""
-    from thesis.company import DERIVED, Company
+    from thesis import company, market
 
-    found = catalogue(Company)
-    found.update({d.path: InputKind(d.kind) for d in DERIVED})
+    model, derived = ((market.Market, market.DERIVED) if subject == "market"
+                      else (company.Company, company.DERIVED))
+    found = catalogue(model)
+    found.update({d.path: InputKind(d.kind) for d in derived})
     return found

@@ -102,7 +102,8 @@ def _given(compiled: Compiled, path: str) -> str | None:
         return space.inputs[path].describe()
     if path in space:
         d = space.derived[path]
-        return " x ".join(space.inputs[n].describe() for n in d.needs if n in space.inputs)
+        return f" {d.operator} ".join(space.inputs[n].describe() for n in d.needs
+                                      if n in space.inputs)
     return None
 
 

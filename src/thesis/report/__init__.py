@@ -69,6 +69,16 @@ def agreement(position: PositionResult) -> str:
     return "agrees" if position.agrees else "parts ways"
 
 
+def regime_line(result: ScoreResult) -> str:
+    """The market regime beside the company's score, or "" when the file names no market."""
+    m = result.market_regime
+    if m is None:
+        return ""
+    stage = f", stage: {m.stage}" if m.stage else ""
+    return (f"Market: {m.market} (as of {m.as_of}): {m.verdict}, bubble score "
+            f"{fmt_score(m.score)} / 100{stage}")
+
+
 def fmt_score(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thesis.report import agreement, fmt_score, rows, spoken
+from thesis.report import agreement, fmt_score, regime_line, rows, spoken
 from thesis.result import ScoreResult
 
 
@@ -18,6 +18,7 @@ def render(result: ScoreResult) -> str:
         "",
         f"Layer: {result.layer}. Verdict bands: {_cell(result.verdict_source)}",
         "",
+        *([regime_line(result), ""] if regime_line(result) else []),
         "| | item | given | score | share | note | source |",
         "|---|---|---|---|---|---|---|",
     ]

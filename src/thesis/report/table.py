@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from thesis.report import Row, agreement, fmt_score, rows, short_source, spoken
+from thesis.report import Row, agreement, fmt_score, regime_line, rows, short_source, spoken
 from thesis.result import ScoreResult
 
 
@@ -29,6 +29,8 @@ def render(result: ScoreResult) -> str:
                             (result.scorecard_title, "dim")))
     out.print(Text.assemble("Score ", (f"{fmt_score(result.score)} / 100", "bold"), "  ",
                             (result.verdict, "bold cyan"), f"  {result.verdict_meaning}"))
+    if regime_line(result):
+        out.print(Text(regime_line(result), style="magenta"))
     out.print(scorecard_table(list(rows(result))))
     out.print(Text("share: the factor's weight in its group after renormalisation; source: see "
                    "--format markdown or json for the full citation", style="dim"))

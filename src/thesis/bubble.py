@@ -1,0 +1,109 @@
+"""Read a market with the six-factor bubble scorecard (seed 004): verdict, stage, what moves it.
+
+`score_market` is the market's counterpart of `scoring.score`: the same compiled evaluator and
+the same result core, plus the stage of the cycle, the counterfactuals, and the Greenwood-Shleifer
+-You run-up check when the market file gives prices. `compare` explains, factor by factor, what
+separates two markets' scores; `market_regime` is the short reading shown beside a company.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from thesis.company import Company, resolve_market_path
+from thesis.counterfactual import counterfactuals
+from thesis.errors import InputError
+from thesis.evaluate import Compiled, NothingToScoreError, compile_scorecard
+from thesis.load import load_market, load_scorecard
+from thesis.market import Market, input_space
+from thesis.result import (
+    BubbleResult,
+    Comparison,
+    FactorDelta,
+    FactorResult,
+    MarketRegime,
+    StageResult,
+)
+from thesis.runup import prices_of, run_up
+from thesis.scorecard import Scorecard
+from thesis.scoring import scorecard_result
+from thesis.yamlio import load as load_yaml
+
+DEFAULT_BUBBLE_SCORECARD = "bubble"
+
+
+def score_market(market: Market, scorecard: Scorecard | str | Path | None = None, *,
+                 market_file: str | Path | None = None) -> BubbleResult:
+    """Score `market` at its base case; `market_file` locates a CSV of prices and its errors."""
+    card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(
+        scorecard or DEFAULT_BUBBLE_SCORECARD)
+    if card.subject != "market":
+        raise InputError.single(card.id, f"scorecard {card.id!r} scores a {card.subject}, "
+                                         "not a market")
+    try:
+        compiled = compile_scorecard(card, input_space(market))
+    except NothingToScoreError as exc:
+        raise InputError.single(market_file or market.name, str(exc)) from None
+    evaluation = compiled(compiled.base_case())
+    closes = prices_of(market, market_file)
+    return BubbleResult(
+        market=market.name, as_of=str(market.as_of), description=market.description,
+        stage=_stage(card, None if evaluation.stage is None else int(evaluation.stage[0])),
+        counterfactuals=counterfactuals(compiled, _factor_titles(card, compiled)),
+        run_up=None if closes is None else run_up(closes, market.as_of,
+                                                  str(market_file or market.name)),
+        **dict(scorecard_result(card, compiled, evaluation)),
+    )
+
+
+def _stage(card: Scorecard, index: int | None) -> StageResult | None:
+    if index is None:
+        return None
+    stage = card.stages[index]
+    return StageResult(id=stage.id, title=stage.title, meaning=stage.meaning,
+                       source=stage.source, index=index,
+                       stages=[s.title for s in card.stages])
+
+
+def _factor_titles(card: Scorecard, compiled: Compiled) -> dict[str, str]:
+    """The title of the factor each base input feeds (derived inputs through their needs)."""
+    out: dict[str, str] = {}
+    for _, factor in card.walk():
+        for crit in (c for c in factor.criteria if c.input in compiled.space):
+            for inp in compiled.space.base_inputs([crit.input]):
+                out.setdefault(inp.path, factor.title)
+    return out
+
+
+def compare(result: BubbleResult, other: BubbleResult) -> BubbleResult:
+    """`result` with a factor-by-factor account of how its score differs from `other`'s."""
+    theirs = {f.id: f for f in other.factors}
+    deltas = [_delta(f, theirs.get(f.id)) for f in result.factors]
+    deltas.sort(key=lambda d: -abs(d.contribution))
+    return result.model_copy(update={"comparison": Comparison(
+        market=other.market, as_of=other.as_of, score=other.score, verdict=other.verdict,
+        factors=deltas)})
+
+
+def _delta(mine: FactorResult, theirs: FactorResult | None) -> FactorDelta:
+    def part(f: FactorResult | None) -> float:
+        return 0.0 if f is None or f.score is None else f.share * f.score
+
+    return FactorDelta(id=mine.id, title=mine.title, score=mine.score,
+                       other=None if theirs is None else theirs.score,
+                       contribution=part(mine) - part(theirs))
+
+
+def market_regime(company: Company, company_file: str | Path) -> MarketRegime | None:
+    """The bubble reading of the market a company file points to (`market:`), if any."""
+    path = resolve_market_path(company, company_file)
+    if path is None:
+        return None
+    if not path.is_file():
+        doc = load_yaml(company_file)
+        raise InputError([doc.problem(("market",), f"no market file {company.market!r} "
+                                                   f"({path})")])
+    result = score_market(load_market(path), market_file=path)
+    return MarketRegime(market=result.market, file=str(path), as_of=result.as_of,
+                        score=result.score, verdict=result.verdict,
+                        stage=None if result.stage is None else result.stage.title)

@@ -1,0 +1,79 @@
+"""What would have to change for the verdict to move: one input at a time, on a grid.
+
+For each input the compiled scorecard reads, every other input stays at its base case while this
+one sweeps a grid over its domain (yes/no evidence 0..1, every choice of a category, and for a
+number a linear plus a geometric grid around the base value). All grids go through the evaluator
+as one matrix, so the search is one vectorised call. For each input and each direction (a higher
+or a lower score) the report gives the nearest value that lands in another verdict band.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from thesis.evaluate import Compiled
+from thesis.inputs import Input
+from thesis.result import Counterfactual
+from thesis.scorecard import Scorecard
+from thesis.uncertain import Array
+
+LINEAR_STEPS = 401
+GEOMETRIC_SPAN = 100.0  # a positive base is swept from base / 100 to base x 100
+
+
+def grid(inp: Input, base: float) -> Array:
+    """Candidate values of one input, within its domain."""
+    if inp.kind == "evidence":
+        return np.linspace(0.0, 1.0, 101)
+    if inp.kind == "category":
+        return np.arange(len(inp.choices), dtype=float)
+    assert inp.distribution is not None
+    low, high = inp.distribution.domain
+    reach = 10.0 * (abs(base) + 1.0)
+    a = low if math.isfinite(low) else base - reach
+    b = high if math.isfinite(high) else base + reach
+    values = np.linspace(a, b, LINEAR_STEPS)
+    if base > 0:
+        values = np.concatenate([values, base * np.geomspace(1 / GEOMETRIC_SPAN, GEOMETRIC_SPAN,
+                                                             LINEAR_STEPS)])
+    return np.unique(np.clip(values, low, high))
+
+
+def band_index(card: Scorecard, scores: Array) -> Array:
+    """Index of each score's verdict band, 0 = the lowest band."""
+    mins = np.array(sorted(v.min for v in card.verdicts))
+    return np.asarray(np.searchsorted(mins, scores, side="right") - 1, dtype=float)
+
+
+def counterfactuals(compiled: Compiled, factor_of: dict[str, str]) -> list[Counterfactual]:
+    """The nearest single-input changes that move the verdict, up and down."""
+    card = compiled.scorecard
+    base = compiled.base_case()
+    base_score = float(compiled.composite(base)[0])
+    base_band = int(band_index(card, np.array([base_score]))[0])
+    grids = [grid(inp, float(base[0, j])) for j, inp in enumerate(compiled.inputs)]
+    if not grids:
+        return []
+    x = np.repeat(base, sum(len(g) for g in grids), axis=0)
+    owner = np.repeat(np.arange(len(grids)), [len(g) for g in grids])
+    x[np.arange(len(x)), owner] = np.concatenate(grids)
+    scores = compiled.composite(x)
+    bands = band_index(card, scores)
+    labels = {len(card.verdicts) - 1 - i: v.label for i, v in enumerate(card.verdicts)}
+    out: list[Counterfactual] = []
+    for j, inp in enumerate(compiled.inputs):
+        rows = np.flatnonzero(owner == j)
+        for direction, moved in (("up", bands[rows] > base_band),
+                                 ("down", bands[rows] < base_band)):
+            if not moved.any():
+                continue
+            candidates = rows[moved]
+            best = candidates[np.argmin(np.abs(x[candidates, j] - base[0, j]))]
+            out.append(Counterfactual(
+                input=inp.path, factor=factor_of.get(inp.path, ""),
+                now=inp.describe(float(base[0, j])),
+                value=inp.describe(float(x[best, j])), score=float(scores[best]),
+                verdict=labels[int(bands[best])], direction=direction))
+    return out

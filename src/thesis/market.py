@@ -1,0 +1,159 @@
+"""A market as an analyst sees it on one date: the indicators of the six-factor bubble scorecard.
+
+Seed 004 (retelling Coatue, 2025) judges a market on six dimensions (从六个维度来看这个泡沫):
+theme, market penetration, revenue and profit, leverage financing, valuation, speculation. Each
+block below holds measurable indicators of one dimension; numbers may be uncertain, and where
+the source only judges qualitatively the field is a labelled category. Every block is optional:
+a missing indicator is "not assessed", never scored as zero.
+
+`prices` is outside the six factors: a price series for the run-up check of Greenwood, Shleifer
+and You (2019), and the drawdown from the peak that places a market late in the cycle.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from thesis.inputs import Derived, InputSpace, space_of
+from thesis.uncertain import Array, Evidence, Positive, Rate, Uncertain, categorical
+
+ThemeKind = categorical(("platform_shift", "incremental", "hype_topic"))
+Funding = categorical(("now", "near_term", "distant"))
+Holders = categorical(("low", "rising", "high"))
+Prevalence = categorical(("none", "available", "pervasive"))
+Speculators = categorical(("retail", "both", "institutions"))
+Growth = Uncertain(-1.0)
+Percent = Uncertain(0.0, 100.0)
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Theme(_Block):
+    """Is this worth 5-10 years of risk (a platform shift), or a hype topic (炒作热点)?"""
+
+    kind: ThemeKind | None = Field(  # type: ignore[valid-type]
+        default=None, description="platform_shift | incremental | hype_topic")
+
+
+class Penetration(_Block):
+    """Is the potential market huge and still growing fast (巨大的市场渗透)?"""
+
+    adoption_speed_vs_prior: Positive | None = Field(
+        default=None, description="how many times faster than earlier platform shifts (PC, "
+        "internet) adoption is running; 1 = as fast")
+    addressable_market_usd: Positive | None = Field(
+        default=None, description="annual spend the theme addresses, US$")
+
+
+class Revenue(_Block):
+    """Is the revenue real, growing, and paying for the build-out now (收入和利润)?"""
+
+    annual_revenue_usd: Positive | None = Field(
+        default=None, description="annual revenue of the theme's leading borrowers/builders")
+    growth_yoy: Growth | None = Field(  # type: ignore[valid-type]
+        default=None, description="growth of that revenue, year on year (1.0 = doubling)")
+    funds_buildout: Funding | None = Field(  # type: ignore[valid-type]
+        default=None, description="does the revenue pay for the build-out now, soon, or only "
+        "in a distant future?")
+    commitments_usd: Positive | None = Field(
+        default=None, description="spending and debt commitments of the same companies, US$")
+
+
+class Leverage(_Block):
+    """Is the build-out financed by debt, and who holds the leverage (杠杆融资)?"""
+
+    capex_debt_share: Rate | None = Field(
+        default=None, description="share of the build-out's capex financed by debt rather "
+        "than operating cash flow")
+    institutional: Holders | None = Field(  # type: ignore[valid-type]
+        default=None, description="leverage of the institutions building and investing")
+    retail_margin_debt_to_gdp: Percent | None = Field(  # type: ignore[valid-type]
+        default=None, description="retail margin debt as a percentage of GDP")
+    leveraged_products: Prevalence | None = Field(  # type: ignore[valid-type]
+        default=None, description="how easy retail leverage is (2x/3x ETFs, perpetuals)")
+
+
+class Valuation(_Block):
+    """How stretched are prices (估值)?"""
+
+    leaders_forward_pe: Positive | None = Field(
+        default=None, description="forward P/E of the theme's leading companies")
+    normal_pe: Positive | None = Field(
+        default=None, description="the broad market's normal forward P/E in that era")
+    cape: Positive | None = Field(
+        default=None, description="Shiller cyclically adjusted P/E of the broad market")
+
+
+class Speculation(_Block):
+    """Who speculates (投机)? Speculators must be retail, not institutions."""
+
+    speculators: Speculators | None = Field(  # type: ignore[valid-type]
+        default=None, description="retail | both | institutions")
+    top10_market_cap_to_gdp: Positive | None = Field(
+        default=None, description="market value of the ten largest companies over GDP")
+    ipo_first_day_return: Growth | None = Field(  # type: ignore[valid-type]
+        default=None, description="average first-day return of new listings (0.7 = +70%)")
+    smart_money_selling: Evidence | None = Field(
+        default=None,
+        description="are insiders and early investors net sellers (聪明人获利了 跑了)?")
+
+
+class PricePoint(_Block):
+    date: date
+    price: float = Field(gt=0, description="the theme's price index")
+    market: float | None = Field(default=None, gt=0, description="the broad market index")
+
+
+class Prices(_Block):
+    """Price history for the run-up check, and where the market stands against its peak."""
+
+    drawdown_from_peak: Rate | None = Field(
+        default=None, description="fall of the theme's index from its peak, 0..1")
+    series: list[PricePoint] | None = Field(
+        default=None, description="dated closes of the theme (price) and the market (market)")
+    csv: str | None = Field(
+        default=None, description="a CSV file (date,price[,market]) relative to this file")
+    source: str | None = Field(default=None, description="where the prices come from")
+
+
+class Market(_Block):
+    """A market (a theme, an episode) on one date."""
+
+    name: Annotated[str, Field(min_length=1)]
+    as_of: date
+    description: str | None = None
+    theme: Theme = Theme()
+    penetration: Penetration = Penetration()
+    revenue: Revenue = Revenue()
+    leverage: Leverage = Leverage()
+    valuation: Valuation = Valuation()
+    speculation: Speculation = Speculation()
+    prices: Prices = Prices()
+
+
+def _ratio(numerator: Array, denominator: Array) -> Array:
+    """numerator / denominator; a zero denominator gives inf (no warning): infinitely stretched."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: Array = numerator / denominator
+    return out
+
+
+DERIVED = [
+    Derived("revenue.commitments_to_revenue", "number",
+            ("revenue.commitments_usd", "revenue.annual_revenue_usd"), _ratio,
+            "commitments / annual revenue (seed 004: 1.5T against ~100B a year)", "/"),
+    Derived("valuation.pe_to_normal", "number",
+            ("valuation.leaders_forward_pe", "valuation.normal_pe"), _ratio,
+            "leaders' forward P/E / normal P/E (seed 004: 28 against 18-22)", "/"),
+]
+
+
+def input_space(market: Market) -> InputSpace:
+    """The market's inputs, with the derived ones the bubble scorecard uses."""
+    return space_of(market, DERIVED)

@@ -1,0 +1,111 @@
+"""The bubble report (`thesis bubble`): verdict, stage, factor table, run-up, what would move it.
+
+Three formats like the company report, sharing its factor walk (`rows`) and terminal table; the
+sections after the scorecard are built once as plain lines (`sections`) and laid out per format.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from rich.text import Text
+
+from thesis.report import Format, fmt_score, rows
+from thesis.report.markdown import _cell
+from thesis.result import BubbleResult, RunUpResult
+
+DIRECTION = "higher scores are more bubble-like"
+
+
+def stage_line(result: BubbleResult) -> str:
+    """The whole cycle with the market's stage in brackets."""
+    if result.stage is None:
+        return ""
+    return " > ".join(f"[{t.upper()}]" if i == result.stage.index else t.lower()
+                      for i, t in enumerate(result.stage.stages))
+
+
+def run_up_line(run: RunUpResult) -> str:
+    net = "" if run.net is None else f", market {run.market:+.0%}, net of market {run.net:+.0%}"
+    crash = ("below the smallest run-up tabulated" if run.crash_probability is None
+             else f"{run.crash_probability:.0%}")
+    verdict = "above" if run.exceeds_threshold else "below"
+    return (f"{run.start} to {run.end}: raw {run.raw:+.0%}{net}; {verdict} the 100% run-up "
+            f"line; crash probability after such a net run-up: {crash}")
+
+
+def sections(result: BubbleResult) -> list[tuple[str, list[str]]]:
+    """The report after the factor table: (heading, lines), empty sections left out."""
+    out: list[tuple[str, list[str]]] = []
+    if result.stage is not None:
+        out.append(("Stage of the cycle", [stage_line(result),
+                                           f"{result.stage.title}: {result.stage.meaning}",
+                                           f"source: {' '.join(result.stage.source.split())}"]))
+    if result.run_up is not None:
+        run = result.run_up
+        out.append(("Run-up check (beside the six factors, not in the score)",
+                    [run_up_line(run), *([run.note] if run.note else []),
+                     f"source: {run.source}"]))
+    if result.counterfactuals:
+        out.append(("What would move the verdict (one input at a time, the rest at base case)",
+                    [f"{c.factor}: if {c.input} were {c.value} (now {c.now}), the verdict "
+                     f"becomes {c.verdict} ({fmt_score(c.score)})"
+                     for c in result.counterfactuals]))
+    else:
+        out.append(("What would move the verdict",
+                    ["no single input, moved alone across its domain, changes the verdict"]))
+    if result.comparison is not None:
+        other = result.comparison
+        lines = [f"{other.market} (as of {other.as_of}): {fmt_score(other.score)}, "
+                 f"{other.verdict}; difference {result.score - other.score:+.1f}, by factor "
+                 "(share x score, largest first):"]
+        lines += [f"{d.title}: {fmt_score(d.score)} vs {fmt_score(d.other)} -> "
+                  f"{d.contribution:+.1f}" for d in other.factors]
+        out.append((f"Compared with {other.market}", lines))
+    if result.not_assessed:
+        out.append(("Not assessed", [f"{k}: {v}" for k, v in result.not_assessed.items()]))
+    return out
+
+
+def render_table(result: BubbleResult) -> str:
+    from thesis.report.table import console, scorecard_table
+
+    buffer = io.StringIO()
+    out = console(buffer)
+    out.print(Text.assemble((result.market, "bold"), f"  as of {result.as_of}  ",
+                            (result.scorecard_title, "dim")))
+    out.print(Text.assemble("Bubble score ", (f"{fmt_score(result.score)} / 100", "bold"),
+                            f" ({DIRECTION})  ", (result.verdict, "bold cyan"),
+                            f"  {result.verdict_meaning}"))
+    out.print(scorecard_table(list(rows(result))))
+    for heading, lines in sections(result):
+        out.print(Text(heading, style="bold"))
+        for line in lines:
+            out.print(Text(f"  {line}", style="dim" if line.startswith("source:") else ""))
+    return buffer.getvalue()
+
+
+def render_markdown(result: BubbleResult) -> str:
+    lines = [f"# {result.market}: {result.scorecard_title}", "",
+             f"As of {result.as_of}. **Bubble score {fmt_score(result.score)} / 100: "
+             f"{result.verdict}** ({result.verdict_meaning}); {DIRECTION}.", "",
+             f"Verdict bands: {_cell(result.verdict_source)}", "",
+             "| | item | given | score | share | note | source |",
+             "|---|---|---|---|---|---|---|"]
+    for row in rows(result):
+        label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
+        lines.append(f"| {row.kind} | {'&nbsp;&nbsp;' * row.depth}{label} | "
+                     f"{_cell(row.given)} | {row.score} | {row.share} | {_cell(row.note)} | "
+                     f"{_cell(row.source)} |")
+    for heading, body in sections(result):
+        lines += ["", f"## {heading}", "", *(f"- {line}" for line in body)]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: BubbleResult) -> str:
+    return result.model_dump_json(indent=2) + "\n"
+
+
+def bubble_renderer(fmt: Format) -> Callable[[BubbleResult], str]:
+    return {Format.json: render_json, Format.markdown: render_markdown}.get(fmt, render_table)
