@@ -40,12 +40,12 @@ def score_market(market: Market, scorecard: Scorecard | str | Path | None = None
     if card.subject != "market":
         raise InputError.single(card.id, f"scorecard {card.id!r} scores a {card.subject}, "
                                          "not a market")
+    closes = prices_of(market, market_file)
     try:
         compiled = compile_scorecard(card, input_space(market))
     except NothingToScoreError as exc:
         raise InputError.single(market_file or market.name, str(exc)) from None
     evaluation = compiled(compiled.base_case())
-    closes = prices_of(market, market_file)
     return BubbleResult(
         market=market.name, as_of=str(market.as_of), description=market.description,
         stage=_stage(card, None if evaluation.stage is None else int(evaluation.stage[0])),

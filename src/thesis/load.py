@@ -21,8 +21,17 @@ def load_company(path: str | Path) -> Company:
 
 
 def load_market(path: str | Path) -> Market:
-    """A validated `Market` from a YAML file; raises `InputError` listing every problem."""
-    return validate(Market, load_yaml(path))
+    """A validated `Market` from a YAML file; raises `InputError` listing every problem.
+
+    A price CSV named in the file is resolved against the file's folder, so the market can be
+    scored from anywhere.
+    """
+    market = validate(Market, load_yaml(path))
+    csv = market.prices.csv
+    if csv is None:
+        return market
+    resolved = str((Path(path).parent / csv).resolve())
+    return market.model_copy(update={"prices": market.prices.model_copy(update={"csv": resolved})})
 
 
 def load_scorecard(path_or_name: str | Path = DEFAULT_SCORECARD) -> Scorecard:

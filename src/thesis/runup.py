@@ -53,7 +53,11 @@ def prices_of(market: Market, market_file: str | Path | None) -> list[Close] | N
     if block.csv is None:
         return None
     base = Path(market_file).parent if market_file is not None else Path.cwd()
-    return read_csv(base / block.csv)
+    path = base / block.csv
+    if not path.is_file():
+        raise InputError([_where(market_file, "prices.csv", f"no price file {block.csv!r} "
+                                                            f"({path})")])
+    return read_csv(path)
 
 
 def _close(point: PricePoint) -> Close:
@@ -81,8 +85,6 @@ def read_csv(path: Path) -> list[Close]:
     """Closes from a CSV with a `date,price[,market]` header; every bad row located."""
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError.single(path, "price file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError.single(path, f"cannot read price file: {exc}") from None
     rows = csv.reader(text.splitlines())
