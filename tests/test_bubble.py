@@ -142,6 +142,12 @@ def test_a_bad_price_row_is_located_in_the_csv(write) -> None:
                for name, line, msg in where)
 
 
+def test_a_company_scorecard_cannot_read_a_market() -> None:
+    out = run("bubble", str(AI), "--scorecard", "thesis")
+    assert out.exit_code == 2
+    assert out.stderr.strip() == "error: scorecard 'thesis' scores a company, not a market"
+
+
 def test_a_market_with_nothing_to_score_is_a_located_error(write) -> None:
     path = write("name: M\nas_of: 2025-01-01\n", "market.yaml")
     out = run("bubble", str(path))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from thesis.company import Company, resolve_market_path
 from thesis.counterfactual import counterfactuals
-from thesis.errors import InputError
+from thesis.errors import InputError, ThesisError
 from thesis.evaluate import Compiled, NothingToScoreError, compile_scorecard
 from thesis.load import load_market, load_scorecard
 from thesis.market import Market, input_space
@@ -38,8 +38,7 @@ def score_market(market: Market, scorecard: Scorecard | str | Path | None = None
     card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(
         scorecard or DEFAULT_BUBBLE_SCORECARD)
     if card.subject != "market":
-        raise InputError.single(card.id, f"scorecard {card.id!r} scores a {card.subject}, "
-                                         "not a market")
+        raise ThesisError(f"scorecard {card.id!r} scores a {card.subject}, not a market")
     closes = prices_of(market, market_file)
     try:
         compiled = compile_scorecard(card, input_space(market))
