@@ -109,3 +109,10 @@ def test_the_dotcom_run_up_from_its_csv() -> None:
     nasdaq_start = 1570.35 * (1835.68 / 1570.35) ** (69 / 90)  # 1998-03-10, log-linear
     assert result.raw == pytest.approx(5048.62 / nasdaq_start - 1)
     assert result.raw > 1.0 and math.isclose(result.crash_probability or 0, 0.80)
+
+
+def test_a_binary_price_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"date,price\n\x00\x01")
+    with pytest.raises(InputError, match="binary file"):
+        read_csv(path)

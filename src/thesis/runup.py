@@ -24,6 +24,7 @@ from thesis.result import RunUpResult
 from thesis.yamlio import load as load_yaml
 
 WINDOW_YEARS = 2
+MAX_CSV_BYTES = 20_000_000  # ~80 years of daily closes is under 2 MB; beyond this is not prices
 THRESHOLD = 1.0
 CRASH_BY_NET_RUN_UP: tuple[tuple[float, float], ...] = ((0.5, 0.20), (1.0, 0.53), (1.5, 0.80))
 """Probability of a crash (40% drawdown within two years) after a two-year run-up net of the
@@ -84,9 +85,13 @@ def _checked(closes: list[Close], file: str | Path | None, field: str) -> list[C
 def read_csv(path: Path) -> list[Close]:
     """Closes from a CSV with a `date,price[,market]` header; every bad row located."""
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise InputError.single(path, f"price file is over {MAX_CSV_BYTES:,} bytes")
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError.single(path, f"cannot read price file: {exc}") from None
+    if "\x00" in text:
+        raise InputError.single(path, "binary file (contains NUL bytes), expected CSV text")
     rows = csv.reader(text.splitlines())
     header = [h.strip() for h in next(rows, [])]
     if header[:2] != ["date", "price"] or header[2:] not in ([], ["market"]):
