@@ -25,16 +25,20 @@ from thesis.result import (
     StageResult,
 )
 from thesis.runup import prices_of, run_up
+from thesis.sampling import Method, SeedLike
 from thesis.scorecard import Scorecard
 from thesis.scoring import scorecard_result
+from thesis.uncertainty import DEFAULT_SAMPLES
 from thesis.yamlio import load as load_yaml
 
 DEFAULT_BUBBLE_SCORECARD = "bubble"
 
 
 def score_market(market: Market, scorecard: Scorecard | str | Path | None = None, *,
-                 market_file: str | Path | None = None) -> BubbleResult:
-    """Score `market` at its base case; `market_file` locates a CSV of prices and its errors."""
+                 market_file: str | Path | None = None, samples: int = DEFAULT_SAMPLES,
+                 seed: SeedLike = 0, method: Method = "sobol") -> BubbleResult:
+    """Score `market` at its base case, and unless `samples` is 0 how sure that reading is;
+    `market_file` locates a CSV of prices and its errors."""
     card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(
         scorecard or DEFAULT_BUBBLE_SCORECARD)
     if card.subject != "market":
@@ -51,7 +55,8 @@ def score_market(market: Market, scorecard: Scorecard | str | Path | None = None
         counterfactuals=counterfactuals(compiled, _factor_titles(card, compiled)),
         run_up=None if closes is None else run_up(closes, market.as_of,
                                                   str(market_file or market.name)),
-        **dict(scorecard_result(card, compiled, evaluation)),
+        **dict(scorecard_result(card, compiled, evaluation, samples=samples, seed=seed,
+                                method=method)),
     )
 
 

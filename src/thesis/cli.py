@@ -20,6 +20,7 @@ from thesis import __version__
 from thesis.errors import InputError, ThesisError
 from thesis.evaluate import NothingToScoreError
 from thesis.report import Format, renderer
+from thesis.uncertainty import DEFAULT_SAMPLES
 
 app = typer.Typer(
     add_completion=False,
@@ -31,6 +32,12 @@ app = typer.Typer(
 T = TypeVar("T")
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+SamplesOption = Annotated[int, typer.Option(
+    "--samples", "-n", min=0,
+    help="Monte Carlo samples (scrambled Sobol: rounded up to a power of two); 0 scores the "
+    "base case only.")]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed: same seed, "
+                                         "same output, on any machine.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write here instead of stdout ('-' for stdout)."),
@@ -97,6 +104,8 @@ def score_command(
     scorecard: Annotated[str, typer.Option(
         "--scorecard", help="A shipped scorecard name (thesis, moat, ...) or a YAML path.")
     ] = "thesis",
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
     output: OutputOption = None,
 ) -> None:
     """Score a company and explain every factor, beside the regime of its market (if given)."""
@@ -108,7 +117,8 @@ def score_command(
         card = thesis.load_scorecard(scorecard)
         regime = market_regime(company, file)
         try:
-            result = thesis.score(company, card, market_regime=regime)
+            result = thesis.score(company, card, samples=samples, seed=seed,
+                                  market_regime=regime)
         except NothingToScoreError as exc:
             raise InputError.single(file, str(exc)) from None
         return renderer(fmt)(result)
@@ -125,6 +135,8 @@ def bubble_command(
     compare: Annotated[Path | None, typer.Option(
         "--compare", help="Another market file: say, factor by factor, what separates the two "
         "scores.")] = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
     output: OutputOption = None,
 ) -> None:
     """Read a market with the six-factor bubble scorecard: verdict, stage, what would move it."""
@@ -135,7 +147,8 @@ def bubble_command(
 
     def run() -> str:
         card = load_scorecard(scorecard)
-        result = score_market(load_market(file), card, market_file=file)
+        result = score_market(load_market(file), card, market_file=file, samples=samples,
+                              seed=seed)
         if compare is not None:
             other = score_market(load_market(compare), card, market_file=compare)
             result = compare_markets(result, other)

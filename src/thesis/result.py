@@ -68,6 +68,61 @@ class PositionResult(_Result):
     """None when the claim does not speak to this company."""
 
 
+class ScoreDistribution(_Result):
+    """The score over the Monte Carlo sample. P10 is the 10th percentile: 10% score lower."""
+
+    mean: float
+    sd: float
+    p10: float
+    p50: float
+    p90: float
+    verdict_probabilities: dict[str, float]
+    flip_probability: float
+    """Probability that the verdict differs from the base-case verdict."""
+
+
+class Driver(_Result):
+    """One input's share of the score's variance (Sobol indices, 95% bootstrap intervals)."""
+
+    input: str
+    question: str
+    given: str
+    first_order: float
+    total: float
+    first_order_interval: tuple[float, float]
+    total_interval: tuple[float, float]
+
+
+class TornadoBar(_Result):
+    """The score with one input at its P10 and at its P90, the others at their base case."""
+
+    input: str
+    low: str
+    high: str
+    score_at_low: float
+    score_at_high: float
+
+
+class Uncertainty(_Result):
+    """How sure the score is and what it hinges on, with the seed and sample count."""
+
+    samples: int
+    requested_samples: int
+    method: str
+    seed: int | None
+    sample_note: str
+    evaluations: int
+    bootstrap: int
+    base_score: float
+    base_verdict: str
+    distribution: ScoreDistribution
+    drivers: list[Driver]
+    """Every sampled input, largest total index first."""
+    tornado: list[TornadoBar]
+    diligence: list[str]
+    """What to find out next, in words."""
+
+
 class ScorecardResult(_Result):
     """A scorecard's reading of one subject (company or market) at its base case."""
 
@@ -79,6 +134,8 @@ class ScorecardResult(_Result):
     verdict_source: str
     factors: list[FactorResult]
     not_assessed: dict[str, str]
+    uncertainty: Uncertainty | None = None
+    """None when scored at the base case only (samples = 0)."""
 
 
 class MarketRegime(_Result):

@@ -16,7 +16,9 @@ from thesis.result import (
     ScorecardResult,
     ScoreResult,
 )
+from thesis.sampling import Method, SeedLike
 from thesis.scorecard import Categories, Curve, Factor, Rule, Scorecard
+from thesis.uncertainty import DEFAULT_SAMPLES, analyse
 
 
 def compile_for(company: Company, scorecard: Scorecard) -> Compiled:
@@ -25,11 +27,14 @@ def compile_for(company: Company, scorecard: Scorecard) -> Compiled:
 
 
 def score(company: Company, scorecard: Scorecard | str | Path | None = None, *,
+          samples: int = DEFAULT_SAMPLES, seed: SeedLike = 0, method: Method = "sobol",
           market_regime: MarketRegime | None = None) -> ScoreResult:
-    """Score `company` at its base case (medians, probabilities, likeliest choices)."""
+    """Score `company`: the base case (medians, probabilities, likeliest choices), and unless
+    `samples` is 0, how sure that score is under the company's own uncertainty."""
     card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard or "thesis")
     compiled = compile_for(company, card)
-    core = scorecard_result(card, compiled, compiled(compiled.base_case()))
+    core = scorecard_result(card, compiled, compiled(compiled.base_case()), samples=samples,
+                            seed=seed, method=method)
     positions = shipped_positions()
     judged = (judge(positions, compiled.space, company.layer, core)
               if card.id == positions.scorecard else [])
@@ -37,9 +42,11 @@ def score(company: Company, scorecard: Scorecard | str | Path | None = None, *,
                        positions=judged, **dict(core))
 
 
-def scorecard_result(card: Scorecard, compiled: Compiled,
-                     evaluation: Evaluation) -> ScorecardResult:
-    """The subject-agnostic part of a result: verdict and factor tree of the first sample."""
+def scorecard_result(card: Scorecard, compiled: Compiled, evaluation: Evaluation, *,
+                     samples: int = 0, seed: SeedLike = 0,
+                     method: Method = "sobol") -> ScorecardResult:
+    """The subject-agnostic part of a result: verdict and factor tree of the first sample, and
+    the Monte Carlo analysis when `samples` > 0."""
     value = float(evaluation.composite[0])
     verdict = card.verdict(value)
     return ScorecardResult(
@@ -51,6 +58,8 @@ def scorecard_result(card: Scorecard, compiled: Compiled,
         verdict_source=card.verdict_source,
         factors=_factors(card, "", compiled, evaluation),
         not_assessed=compiled.not_assessed,
+        uncertainty=analyse(compiled, samples=samples, seed=seed, method=method)
+        if samples > 0 else None,
     )
 
 

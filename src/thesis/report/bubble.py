@@ -12,7 +12,8 @@ from collections.abc import Callable
 from rich.text import Text
 
 from thesis.report import Format, fmt_score, rows
-from thesis.report.markdown import _cell
+from thesis.report.markdown import _cell, section_lines
+from thesis.report.uncertainty import uncertainty_sections
 from thesis.result import BubbleResult, RunUpResult
 
 DIRECTION = "higher scores are more bubble-like"
@@ -63,13 +64,14 @@ def sections(result: BubbleResult) -> list[tuple[str, list[str]]]:
         lines += [f"{d.title}: {fmt_score(d.score)} vs {fmt_score(d.other)} -> "
                   f"{d.contribution:+.1f}" for d in other.factors]
         out.append((f"Compared with {other.market}", lines))
+    out += uncertainty_sections(result.uncertainty)
     if result.not_assessed:
         out.append(("Not assessed", [f"{k}: {v}" for k, v in result.not_assessed.items()]))
     return out
 
 
 def render_table(result: BubbleResult) -> str:
-    from thesis.report.table import console, scorecard_table
+    from thesis.report.table import console, print_sections, scorecard_table
 
     buffer = io.StringIO()
     out = console(buffer)
@@ -79,10 +81,7 @@ def render_table(result: BubbleResult) -> str:
                             f" ({DIRECTION})  ", (result.verdict, "bold cyan"),
                             f"  {result.verdict_meaning}"))
     out.print(scorecard_table(list(rows(result))))
-    for heading, lines in sections(result):
-        out.print(Text(heading, style="bold"))
-        for line in lines:
-            out.print(Text(f"  {line}", style="dim" if line.startswith("source:") else ""))
+    print_sections(out, sections(result))
     return buffer.getvalue()
 
 
@@ -98,8 +97,7 @@ def render_markdown(result: BubbleResult) -> str:
         lines.append(f"| {row.kind} | {'&nbsp;&nbsp;' * row.depth}{label} | "
                      f"{_cell(row.given)} | {row.score} | {row.share} | {_cell(row.note)} | "
                      f"{_cell(row.source)} |")
-    for heading, body in sections(result):
-        lines += ["", f"## {heading}", "", *(f"- {line}" for line in body)]
+    lines += section_lines(sections(result))
     return "\n".join(lines) + "\n"
 
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from thesis.report import agreement, fmt_score, regime_line, rows, spoken
+from thesis.report.uncertainty import uncertainty_sections
 from thesis.result import ScoreResult
 
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
+
+
+def section_lines(sections: list[tuple[str, list[str]]]) -> list[str]:
+    """Report sections after the scorecard as markdown headings and bullets."""
+    out: list[str] = []
+    for heading, body in sections:
+        out += ["", f"## {heading}", "", *(f"- {line}" for line in body)]
+    return out
 
 
 def render(result: ScoreResult) -> str:
@@ -27,6 +36,7 @@ def render(result: ScoreResult) -> str:
         label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
         lines.append(f"| {row.kind} | {indent}{label} | {_cell(row.given)} | {row.score} | "
                      f"{row.share} | {_cell(row.note)} | {_cell(row.source)} |")
+    lines += section_lines(uncertainty_sections(result.uncertainty))
     if spoken(result):
         lines += ["", "## What the sources would say", "",
                   "| who | when | claim | anchor | stance | our score | |",

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from thesis.report import Row, agreement, fmt_score, regime_line, rows, short_source, spoken
+from thesis.report.uncertainty import headline_range, uncertainty_sections
 from thesis.result import ScoreResult
 
 
@@ -31,12 +32,24 @@ def render(result: ScoreResult) -> str:
                             (result.verdict, "bold cyan"), f"  {result.verdict_meaning}"))
     if regime_line(result):
         out.print(Text(regime_line(result), style="magenta"))
+    if result.uncertainty is not None:
+        out.print(Text(headline_range(result.uncertainty), style="cyan"))
     out.print(scorecard_table(list(rows(result))))
     out.print(Text("share: the factor's weight in its group after renormalisation; source: see "
                    "--format markdown or json for the full citation", style="dim"))
+    print_sections(out, uncertainty_sections(result.uncertainty))
     if spoken(result):
         out.print(positions_table(result))
     return buffer.getvalue()
+
+
+def print_sections(out: Console, sections: list[tuple[str, list[str]]]) -> None:
+    """Report sections after the scorecard: a bold heading, then indented lines."""
+    for heading, lines in sections:
+        out.print(Text(heading, style="bold"))
+        for line in lines:
+            out.print(Padding(Text(line, style="dim" if line.startswith("source:") else ""),
+                              (0, 0, 0, 2)))
 
 
 def positions_table(result: ScoreResult) -> Table:
