@@ -1,0 +1,43 @@
+"""Our Sobol points against scipy.stats.qmc.Sobol, the reference implementation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import qmc
+
+from thesis.sampling import uniform_design
+from thesis.sobol import sobol_points
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 10, 64, 250])
+def test_unscrambled_points_equal_scipys_to_the_bit(d: int) -> None:
+    assert np.array_equal(sobol_points(8, d), qmc.Sobol(d, scramble=False).random_base2(8))
+
+
+def test_scrambled_points_keep_the_net_properties() -> None:
+    points = sobol_points(10, 20, rng=np.random.default_rng(3))
+    n = len(points)
+    for j in range(20):  # every one-dimensional projection is perfectly stratified
+        assert len(np.unique(np.floor(points[:, j] * n))) == n
+    counts, _, _ = np.histogram2d(points[:, 0], points[:, 1], bins=32, range=[[0, 1], [0, 1]])
+    assert counts.min() == counts.max() == 1  # the first two coordinates form a (0, 10, 2)-net
+
+
+def test_scrambling_is_seeded_and_random() -> None:
+    a = sobol_points(6, 4, rng=np.random.default_rng(1))
+    b = sobol_points(6, 4, rng=np.random.default_rng(1))
+    c = sobol_points(6, 4, rng=np.random.default_rng(2))
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert qmc.discrepancy(a) < qmc.discrepancy(np.random.default_rng(1).random((64, 4)))
+
+
+def test_designs_round_sobol_up_to_a_power_of_two() -> None:
+    design = uniform_design(1000, 3, seed=0)
+    assert design.n == 1024
+    assert "1,000 requested, rounded up to a power of two" in design.note
+    plain = uniform_design(1000, 3, seed=0, method="random")
+    assert plain.n == 1000
+    assert plain.note == "1,000 random samples"
+    assert np.all((design.points > 0) & (design.points < 1))

@@ -1,0 +1,134 @@
+"""How sure a score is: distribution, verdict probabilities, drivers, seeds, CLI flags."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import thesis
+from tests.conftest import EXAMPLES
+from thesis.cli import app
+
+CASEBOOK = EXAMPLES / "companies" / "casebook.yaml"
+AI_2025 = EXAMPLES / "markets" / "ai-2025.yaml"
+
+
+def company(**moat) -> thesis.Company:
+    return thesis.Company.model_validate({"name": "U", "layer": "application", "moat": moat})
+
+
+def test_certain_inputs_give_a_certain_score() -> None:
+    result = thesis.score(company(end_to_end_solution=True, diffusion=0.4), "moat", samples=256)
+    u = result.uncertainty
+    assert u is not None
+    assert u.distribution.sd == 0
+    assert u.distribution.p10 == u.distribution.p90 == pytest.approx(result.score)
+    assert u.distribution.flip_probability == 0
+    assert u.diligence == ["nothing: every input is known, so the score is certain"]
+    assert all(d.total == 0 for d in u.drivers)
+
+
+def test_a_point_and_its_degenerate_distribution_analyse_alike() -> None:
+    point = thesis.score(company(diffusion=0.4, customer_trust=0.5), "moat", samples=512, seed=3)
+    degenerate = thesis.score(company(diffusion={"low": 0.4, "high": 0.4}, customer_trust=0.5),
+                              "moat", samples=512, seed=3)
+    assert point.uncertainty == degenerate.uncertainty
+
+
+def test_the_distribution_and_verdict_probabilities() -> None:
+    result = thesis.score(thesis.load_company(CASEBOOK), samples=4096, seed=0)
+    u = result.uncertainty
+    assert u is not None and u.samples == 4096 and u.seed == 0
+    d = u.distribution
+    assert d.p10 < d.p50 < d.p90
+    assert sum(d.verdict_probabilities.values()) == pytest.approx(1.0)
+    assert d.flip_probability == pytest.approx(1 - d.verdict_probabilities[result.verdict])
+    assert abs(d.mean - result.score) < 2 * d.sd
+    # drivers are sorted by total index; the diligence names the biggest one
+    totals = [x.total for x in u.drivers]
+    assert totals == sorted(totals, reverse=True)
+    assert u.drivers[0].input in u.diligence[0]
+    assert u.drivers[0].question in u.diligence[0]
+
+
+def test_the_yes_no_driver_is_found() -> None:
+    # two uncertain yes/no criteria with the same weight, one far more uncertain
+    result = thesis.score(company(end_to_end_solution=0.5, speaks_industry_language=0.95),
+                          "moat", samples=2048, seed=1)
+    u = result.uncertainty
+    assert u is not None
+    assert u.drivers[0].input == "moat.end_to_end_solution"
+    # Bernoulli variances 0.25 vs 0.0475: shares 0.84 and 0.16 of the variance
+    assert u.drivers[0].total == pytest.approx(0.25 / 0.2975, abs=0.03)
+    assert u.tornado[0].input == "moat.end_to_end_solution"
+
+
+def test_same_seed_same_result_different_seed_different_sample() -> None:
+    c = thesis.load_company(CASEBOOK)
+    a = thesis.score(c, samples=1024, seed=7)
+    b = thesis.score(c, samples=1024, seed=7)
+    other = thesis.score(c, samples=1024, seed=8)
+    assert a == b
+    assert a.uncertainty != other.uncertainty
+    assert a.score == other.score  # the base case does not depend on the seed
+
+
+def test_samples_zero_is_the_base_case_only() -> None:
+    assert thesis.score(thesis.load_company(CASEBOOK), samples=0).uncertainty is None
+
+
+def test_monte_carlo_mean_converges_on_linear_evidence() -> None:
+    # for a linear rule the base case (the probability) is the Monte Carlo mean
+    result = thesis.score(company(end_to_end_solution=0.3), "moat", samples=2**14, seed=0,
+                          method="random")
+    assert result.uncertainty is not None
+    assert result.uncertainty.distribution.mean == pytest.approx(result.score, abs=1.0)
+    assert np.isclose(result.score, 30.0)
+
+
+runner = CliRunner()
+
+
+def cli(*args: str):
+    return runner.invoke(app, list(args), env={"NO_COLOR": "1", "COLUMNS": "160"})
+
+
+def test_cli_json_carries_seed_samples_and_drivers() -> None:
+    first = cli("score", str(CASEBOOK), "-f", "json", "--samples", "1000", "--seed", "5")
+    second = cli("score", str(CASEBOOK), "-f", "json", "--samples", "1000", "--seed", "5")
+    assert first.exit_code == 0
+    assert first.stdout == second.stdout
+    u = json.loads(first.stdout)["uncertainty"]
+    assert u["seed"] == 5
+    assert u["samples"] == 1024
+    assert u["requested_samples"] == 1000
+    assert "rounded up to a power of two" in u["sample_note"]
+    assert {"p10", "p50", "p90", "verdict_probabilities", "flip_probability"} <= set(
+        u["distribution"])
+    assert u["drivers"][0]["total_interval"][0] <= u["drivers"][0]["total"]
+
+
+def test_cli_table_and_markdown_state_seed_and_samples() -> None:
+    table = cli("score", str(CASEBOOK), "--samples", "512", "--seed", "2")
+    assert table.exit_code == 0
+    assert "How sure is the score (512 samples, seed 2)" in table.stdout
+    assert "What to diligence next" in table.stdout
+    assert "of 512 samples (seed 2)" in table.stdout
+    markdown = cli("score", str(CASEBOOK), "-f", "markdown", "--samples", "256")
+    assert "## How sure is the score (256 samples, seed 0)" in markdown.stdout
+    base_only = cli("score", str(CASEBOOK), "--samples", "0")
+    assert "base case only" in base_only.stdout
+
+
+def test_cli_bubble_has_the_same_flags() -> None:
+    result = cli("bubble", str(AI_2025), "-f", "json", "--samples", "256", "--seed", "4")
+    assert result.exit_code == 0
+    u = json.loads(result.stdout)["uncertainty"]
+    assert (u["samples"], u["seed"]) == (256, 4)
+
+
+def test_cli_rejects_negative_samples() -> None:
+    assert cli("score", str(CASEBOOK), "--samples", "-5").exit_code == 2
