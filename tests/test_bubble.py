@@ -222,3 +222,23 @@ def test_stages_follow_the_cycle_as_the_drawdown_deepens() -> None:
         seen.append(card.stages[int(stage[0])].id)
     assert seen == ["mania", "mania", "panic", "crash"]
     assert np.all(np.diff([[s.id for s in card.stages].index(x) for x in seen]) >= 0)
+
+
+def test_stage_and_verdict_probabilities_come_from_the_same_samples() -> None:
+    result = score_market(load_market(DOTCOM), market_file=DOTCOM, samples=512, seed=3)
+    assert result.stage is not None and result.uncertainty is not None
+    stages = result.stage.probabilities
+    assert sum(stages.values()) == pytest.approx(1.0)
+    # mania needs a manic score; with no drawdown given no later stage can be reached, so the
+    # share of samples at mania can never exceed the share with a manic verdict
+    manic = result.uncertainty.distribution.verdict_probabilities["manic bubble"]
+    assert 0.5 < stages["Mania"] <= manic + 1e-12
+    assert stages["Panic"] == stages["Crash"] == 0.0
+    again = score_market(load_market(DOTCOM), market_file=DOTCOM, samples=512, seed=3)
+    assert again.stage == result.stage
+
+
+def test_the_base_case_only_has_no_stage_probabilities() -> None:
+    result = score_market(load_market(AI), samples=0)
+    assert result.uncertainty is None
+    assert result.stage is not None and result.stage.probabilities == {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from thesis.company import Company, resolve_market_path
 from thesis.counterfactual import counterfactuals
 from thesis.errors import InputError, ThesisError
@@ -25,7 +27,7 @@ from thesis.result import (
     StageResult,
 )
 from thesis.runup import prices_of, run_up
-from thesis.sampling import Method, SeedLike
+from thesis.sampling import Method, SeedLike, generator, uniform_design
 from thesis.scorecard import Scorecard
 from thesis.scoring import scorecard_result
 from thesis.uncertainty import DEFAULT_SAMPLES
@@ -51,7 +53,8 @@ def score_market(market: Market, scorecard: Scorecard | str | Path | None = None
     evaluation = compiled(compiled.base_case())
     return BubbleResult(
         market=market.name, as_of=str(market.as_of), description=market.description,
-        stage=_stage(card, None if evaluation.stage is None else int(evaluation.stage[0])),
+        stage=_stage(card, None if evaluation.stage is None else int(evaluation.stage[0]),
+                     stage_probabilities(compiled, samples=samples, seed=seed, method=method)),
         counterfactuals=counterfactuals(compiled, _factor_titles(card, compiled)),
         run_up=None if closes is None else run_up(closes, market.as_of,
                                                   str(market_file or market.name)),
@@ -60,13 +63,32 @@ def score_market(market: Market, scorecard: Scorecard | str | Path | None = None
     )
 
 
-def _stage(card: Scorecard, index: int | None) -> StageResult | None:
+def _stage(card: Scorecard, index: int | None,
+           probabilities: dict[str, float]) -> StageResult | None:
     if index is None:
         return None
     stage = card.stages[index]
     return StageResult(id=stage.id, title=stage.title, meaning=stage.meaning,
                        source=stage.source, index=index,
-                       stages=[s.title for s in card.stages])
+                       stages=[s.title for s in card.stages], probabilities=probabilities)
+
+
+def stage_probabilities(compiled: Compiled, *, samples: int, seed: SeedLike,
+                        method: Method) -> dict[str, float]:
+    """How often each stage is reached over the market's uncertainty ({} if samples is 0).
+
+    The design is the one `uncertainty.analyse` draws for the same seed (2k columns, the first
+    k the sample), so stage and verdict probabilities come from the same samples.
+    """
+    stages = compiled.scorecard.stages
+    if samples <= 0 or not stages:
+        return {}
+    k = len(compiled.inputs)
+    design = uniform_design(samples, 2 * k, generator(seed), method)
+    placed = compiled(compiled.draw(design.points[:, :k])).stage
+    assert placed is not None
+    counts = np.bincount(placed.astype(np.intp), minlength=len(stages)) / len(placed)
+    return {s.title: float(c) for s, c in zip(stages, counts, strict=True)}
 
 
 def _factor_titles(card: Scorecard, compiled: Compiled) -> dict[str, str]:
@@ -107,7 +129,7 @@ def market_regime(company: Company, company_file: str | Path) -> MarketRegime | 
         doc = load_yaml(company_file)
         raise InputError([doc.problem(("market",), f"no market file {company.market!r} "
                                                    f"({path})")])
-    result = score_market(load_market(path), market_file=path)
+    result = score_market(load_market(path), market_file=path, samples=0)
     return MarketRegime(market=result.market, file=str(path), as_of=result.as_of,
                         score=result.score, verdict=result.verdict,
                         stage=None if result.stage is None else result.stage.title)

@@ -150,7 +150,7 @@ def bubble_command(
         result = score_market(load_market(file), card, market_file=file, samples=samples,
                               seed=seed)
         if compare is not None:
-            other = score_market(load_market(compare), card, market_file=compare)
+            other = score_market(load_market(compare), card, market_file=compare, samples=0)
             result = compare_markets(result, other)
         return bubble_renderer(fmt)(result)
 

@@ -16,8 +16,8 @@ import numpy as np
 from thesis.evaluate import Compiled
 from thesis.inputs import Input
 from thesis.result import Counterfactual
-from thesis.scorecard import Scorecard
 from thesis.uncertain import Array
+from thesis.uncertainty import verdict_index
 
 LINEAR_STEPS = 401
 GEOMETRIC_SPAN = 100.0  # a positive base is swept from base / 100 to base x 100
@@ -41,18 +41,12 @@ def grid(inp: Input, base: float) -> Array:
     return np.unique(np.clip(values, low, high))
 
 
-def band_index(card: Scorecard, scores: Array) -> Array:
-    """Index of each score's verdict band, 0 = the lowest band."""
-    mins = np.array(sorted(v.min for v in card.verdicts))
-    return np.asarray(np.searchsorted(mins, scores, side="right") - 1, dtype=float)
-
-
 def counterfactuals(compiled: Compiled, factor_of: dict[str, str]) -> list[Counterfactual]:
     """The nearest single-input changes that move the verdict, up and down."""
     card = compiled.scorecard
     base = compiled.base_case()
     base_score = float(compiled.composite(base)[0])
-    base_band = int(band_index(card, np.array([base_score]))[0])
+    base_band = int(verdict_index(card, np.array([base_score]))[0])
     grids = [grid(inp, float(base[0, j])) for j, inp in enumerate(compiled.inputs)]
     if not grids:
         return []
@@ -60,13 +54,12 @@ def counterfactuals(compiled: Compiled, factor_of: dict[str, str]) -> list[Count
     owner = np.repeat(np.arange(len(grids)), [len(g) for g in grids])
     x[np.arange(len(x)), owner] = np.concatenate(grids)
     scores = compiled.composite(x)
-    bands = band_index(card, scores)
-    labels = {len(card.verdicts) - 1 - i: v.label for i, v in enumerate(card.verdicts)}
+    bands = verdict_index(card, scores)  # 0 = the highest band
     out: list[Counterfactual] = []
     for j, inp in enumerate(compiled.inputs):
         rows = np.flatnonzero(owner == j)
-        for direction, moved in (("up", bands[rows] > base_band),
-                                 ("down", bands[rows] < base_band)):
+        for direction, moved in (("up", bands[rows] < base_band),
+                                 ("down", bands[rows] > base_band)):
             if not moved.any():
                 continue
             candidates = rows[moved]
@@ -75,5 +68,5 @@ def counterfactuals(compiled: Compiled, factor_of: dict[str, str]) -> list[Count
                 input=inp.path, factor=factor_of.get(inp.path, ""),
                 now=inp.describe(float(base[0, j])),
                 value=inp.describe(float(x[best, j])), score=float(scores[best]),
-                verdict=labels[int(bands[best])], direction=direction))
+                verdict=card.verdicts[int(bands[best])].label, direction=direction))
     return out

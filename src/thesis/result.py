@@ -167,6 +167,8 @@ class StageResult(_Result):
     index: int
     stages: list[str]
     """Every stage's title, in cycle order, so a report can draw the whole climb."""
+    probabilities: dict[str, float] = {}
+    """Share of Monte Carlo samples at each stage (empty when scored at the base case only)."""
 
 
 class Counterfactual(_Result):

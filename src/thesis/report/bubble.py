@@ -40,9 +40,12 @@ def sections(result: BubbleResult) -> list[tuple[str, list[str]]]:
     """The report after the factor table: (heading, lines), empty sections left out."""
     out: list[tuple[str, list[str]]] = []
     if result.stage is not None:
-        out.append(("Stage of the cycle", [stage_line(result),
-                                           f"{result.stage.title}: {result.stage.meaning}",
-                                           f"source: {' '.join(result.stage.source.split())}"]))
+        odds = ", ".join(f"{title.lower()} {p:.0%}"
+                         for title, p in result.stage.probabilities.items() if p > 0)
+        out.append(("Stage of the cycle", [
+            stage_line(result), f"{result.stage.title}: {result.stage.meaning}",
+            *([f"over the inputs' uncertainty: {odds}"] if odds else []),
+            f"source: {' '.join(result.stage.source.split())}"]))
     if result.run_up is not None:
         run = result.run_up
         out.append(("Run-up check (beside the six factors, not in the score)",
