@@ -188,6 +188,14 @@ def test_validate_and_schema_know_market_files() -> None:
     assert "leverage" in schema["properties"]
 
 
+def test_validate_reads_a_market_s_price_csv_too(write) -> None:
+    write("date,price\n2020-01-01,oops\n", "prices.csv")
+    path = write("name: M\nas_of: 2022-06-01\nprices: {csv: prices.csv}\n", "market.yaml")
+    out = run("validate", str(path))
+    assert out.exit_code == 2
+    assert out.stderr.strip().endswith("prices.csv:2:1: price: 'oops' is not a number")
+
+
 def test_committed_market_schema_is_fresh() -> None:
     committed = json.loads((EXAMPLES.parent / "docs" / "schema" / "market.schema.json")
                            .read_text())

@@ -159,11 +159,13 @@ def bubble_command(
 
 @app.command("validate")
 def validate_command(
-    files: Annotated[list[Path], typer.Argument(help="Company or scorecard YAML files.")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Company, market or scorecard YAML files.")],
 ) -> None:
     """Check files without scoring them; every problem of every file is listed."""
     import thesis
     from thesis.load import load_market
+    from thesis.runup import prices_of
     from thesis.yamlio import load as load_yaml
 
     problems: list[str] = []
@@ -173,7 +175,8 @@ def validate_command(
             data = doc.data if isinstance(doc.data, dict) else {}
             kind = "scorecard" if "factors" in data else "market" if "as_of" in data else "company"
             loaders: dict[str, Callable[[Path], object]] = {
-                "scorecard": thesis.load_scorecard, "market": load_market,
+                "scorecard": thesis.load_scorecard,
+                "market": lambda path: prices_of(load_market(path), path),
                 "company": thesis.load_company}
             loaders[kind](file)
             typer.echo(f"{file}: ok ({kind})")
