@@ -2,23 +2,48 @@
 
     import thesis
     company = thesis.load_company("examples/companies/casebook.yaml")
-    result = thesis.score(company)
-    result.score, result.verdict
+    result = thesis.score(company, samples=20_000, seed=7)
+    result.score, result.verdict, result.uncertainty.diligence
 
     market = thesis.load_market("examples/markets/ai-2025.yaml")
     thesis.score_market(market).verdict          # "benign bubble" (seed 004, Oct 2025)
+
+The public names are imported on first use (PEP 562), so `import thesis` stays cheap and a
+command pays only for the models it needs.
 """
 
-from thesis.bubble import score_market
-from thesis.company import Company
-from thesis.errors import InputError, Problem, ThesisError
-from thesis.load import load_company, load_market, load_scorecard
-from thesis.market import Market
-from thesis.result import BubbleResult, ScoreResult
-from thesis.scorecard import Scorecard
-from thesis.scoring import score
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from thesis.bubble import score_market
+    from thesis.company import Company
+    from thesis.errors import InputError, Problem, ThesisError
+    from thesis.load import load_company, load_market, load_scorecard
+    from thesis.market import Market
+    from thesis.result import BubbleResult, ScoreResult
+    from thesis.scorecard import Scorecard
+    from thesis.scoring import score
 
 __version__ = "0.1.0"
+
+_HOMES = {
+    "BubbleResult": "thesis.result",
+    "Company": "thesis.company",
+    "InputError": "thesis.errors",
+    "Market": "thesis.market",
+    "Problem": "thesis.errors",
+    "ScoreResult": "thesis.result",
+    "Scorecard": "thesis.scorecard",
+    "ThesisError": "thesis.errors",
+    "load_company": "thesis.load",
+    "load_market": "thesis.load",
+    "load_scorecard": "thesis.load",
+    "score": "thesis.scoring",
+    "score_market": "thesis.bubble",
+}
 
 __all__ = [
     "BubbleResult",
@@ -36,3 +61,16 @@ __all__ = [
     "score",
     "score_market",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'thesis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -66,4 +66,4 @@ def uniform_design(n: int, k: int, seed: SeedLike, method: Method = "sobol") -> 
         points = rng.random((n, k))
     else:
         points = sobol_points(int(math.log2(power_of_two(n))), k, rng=rng)
-    return Design(np.clip(points, EDGE, 1.0 - EDGE), method, n)
+    return Design(np.clip(points, EDGE, 1.0 - EDGE, out=points), method, n)

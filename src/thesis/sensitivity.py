@@ -72,9 +72,13 @@ def _drawer(spec: object) -> Drawable:
 def pick_freeze(a: Array, b: Array) -> Array:
     """The stacked evaluation matrix [A; B; A_B^1; ...; A_B^k], shape (N (k + 2), k)."""
     n, k = a.shape
-    ab = np.repeat(a[np.newaxis], k, axis=0)
-    ab[np.arange(k), :, np.arange(k)] = b.T
-    return np.concatenate([a, b, ab.reshape(n * k, k)])
+    out = np.empty((n * (k + 2), k))
+    out[:n] = a
+    out[n : 2 * n] = b
+    blocks = out[2 * n :].reshape(k, n, k)
+    blocks[:] = a
+    blocks[np.arange(k), :, np.arange(k)] = b.T
+    return out
 
 
 def sobol_indices(func: Model, inputs: Mapping[str, object], n: int = 4096, *,
@@ -88,13 +92,16 @@ def sobol_indices(func: Model, inputs: Mapping[str, object], n: int = 4096, *,
     k = len(names)
     draws = [_drawer(inputs[name]) for name in names]
     rng = generator(seed)
-    design = uniform_design(n, 2 * k, rng, method)
-    u = design.points
-    values = np.column_stack([draw(u[:, j]) for j, draw in enumerate(draws)] +
-                             [draw(u[:, k + j]) for j, draw in enumerate(draws)])
-    a, b = values[:, :k], values[:, k:]
-    return indices_from_outputs(names, np.asarray(func(pick_freeze(a, b)), dtype=float),
-                                design.n, bootstrap=bootstrap, confidence=confidence, rng=rng,
+    u = uniform_design(n, 2 * k, rng, method).points
+    rows = len(u)
+    for j, draw in enumerate(draws * 2):
+        u[:, j] = draw(u[:, j])
+    stacked = pick_freeze(u[:, :k], u[:, k:])
+    del u  # only the stacked matrix is needed while the model runs: keep peak memory low
+    outputs = np.asarray(func(stacked), dtype=float)
+    del stacked
+    return indices_from_outputs(names, outputs, rows, bootstrap=bootstrap,
+                                confidence=confidence, rng=rng,
                                 seed=seed if isinstance(seed, int) else None)
 
 
@@ -105,8 +112,10 @@ def indices_from_outputs(names: list[str], outputs: Array, n: int, *, bootstrap:
     k = len(names)
     y = outputs - outputs[: 2 * n].mean()
     fa, fb, fab = y[:n], y[n : 2 * n], y[2 * n :].reshape(k, n)
-    first_terms = fb * (fab - fa)  # (k, n)
-    total_terms = 0.5 * (fa - fab) ** 2
+    difference = fab - fa  # (k, n)
+    first_terms = fb * difference
+    difference **= 2
+    total_terms = 0.5 * difference
     square_terms = 0.5 * (fa**2 + fb**2)
     level_terms = 0.5 * (fa + fb)
     variance = float(square_terms.mean() - level_terms.mean() ** 2)

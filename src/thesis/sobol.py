@@ -87,4 +87,7 @@ def sobol_points(m: int, d: int, *, rng: np.random.Generator | None = None) -> A
     for b in range(m):
         hit = ((gray >> np.uint64(b)) & np.uint64(1)).astype(bool)
         quasi[hit] ^= v[:, b]
-    return (quasi ^ shift).astype(np.float64) * 2.0**-BITS
+    quasi ^= shift
+    points = quasi.astype(np.float64)
+    points *= 2.0**-BITS
+    return points

@@ -1,0 +1,5 @@
+"""`python -m thesis` runs the command line."""
+
+from thesis.cli import main
+
+main()
