@@ -145,3 +145,22 @@ def test_internal_errors_exit_1_without_traceback(monkeypatch) -> None:
     assert result.exit_code == 1
     assert "internal error: RuntimeError: boom" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_file_of_the_wrong_kind_is_named_as_such() -> None:
+    market = str(EXAMPLES / "markets" / "ai-2025.yaml")
+    result = run("score", market)
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(
+        "this is a market file, not a company file (a market file goes to thesis bubble)")
+    result = run("bubble", CASEBOOK)
+    assert result.exit_code == 2
+    assert "this is a company file, not a market file" in result.stderr
+
+
+def test_a_misspelt_distribution_key_is_shown(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: X\nlayer: application\nmoat:\n  diffusion: {low: 0.5, hgh: 0.7}\n")
+    result = run("score", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("(got {hgh, low})")

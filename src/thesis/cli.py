@@ -164,7 +164,7 @@ def validate_command(
 ) -> None:
     """Check files without scoring them; every problem of every file is listed."""
     import thesis
-    from thesis.load import load_market
+    from thesis.load import file_kind, load_market
     from thesis.runup import prices_of
     from thesis.yamlio import load as load_yaml
 
@@ -172,8 +172,7 @@ def validate_command(
     for file in files:
         try:
             doc = load_yaml(file)
-            data = doc.data if isinstance(doc.data, dict) else {}
-            kind = "scorecard" if "factors" in data else "market" if "as_of" in data else "company"
+            kind = file_kind(doc.data) or "company"
             loaders: dict[str, Callable[[Path], object]] = {
                 "scorecard": thesis.load_scorecard,
                 "market": lambda path: prices_of(load_market(path), path),
@@ -184,7 +183,6 @@ def validate_command(
             problems.extend(str(p) for p in exc.problems)
     if problems:
         _fail(problems, 2)
-
 
 
 @app.command("schema")

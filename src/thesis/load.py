@@ -3,21 +3,52 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from thesis.company import Company
 from thesis.errors import InputError, Problem
 from thesis.market import Market
 from thesis.scorecard import Scorecard, problems_against, shipped, subject_inputs
 from thesis.validation import validate
+from thesis.yamlio import Document
 from thesis.yamlio import load as load_yaml
+
+M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_SCORECARD = "thesis"
 
 
+FileKind = Literal["company", "market", "scorecard"]
+_USE = {"company": "thesis score", "market": "thesis bubble", "scorecard": "--scorecard"}
+
+
+def file_kind(data: Any) -> FileKind | None:
+    """What a parsed file is, from its tell-tale keys; None when it does not say."""
+    if not isinstance(data, dict):
+        return None
+    if "factors" in data:
+        return "scorecard"
+    if "as_of" in data and "layer" not in data:
+        return "market"
+    if "layer" in data and "as_of" not in data:
+        return "company"
+    return None
+
+
+def _validated(model: type[M], doc: Document, kind: FileKind) -> M:
+    """Validate, but first say so plainly when the file is another kind of file altogether."""
+    found = file_kind(doc.data)
+    if found is not None and found != kind:
+        raise InputError([doc.problem((), f"this is a {found} file, not a {kind} file "
+                                          f"(a {found} file goes to {_USE[found]})")])
+    return validate(model, doc)
+
+
 def load_company(path: str | Path) -> Company:
     """A validated `Company` from a YAML file; raises `InputError` listing every problem."""
-    return validate(Company, load_yaml(path))
+    return _validated(Company, load_yaml(path), "company")
 
 
 def load_market(path: str | Path) -> Market:
@@ -26,7 +57,7 @@ def load_market(path: str | Path) -> Market:
     A price CSV named in the file is resolved against the file's folder, so the market can be
     scored from anywhere.
     """
-    market = validate(Market, load_yaml(path))
+    market = _validated(Market, load_yaml(path), "market")
     csv = market.prices.csv
     if csv is None:
         return market

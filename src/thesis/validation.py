@@ -60,6 +60,9 @@ def _message(model: type[BaseModel], loc: tuple[str | int, ...], error: Any) -> 
         return _unknown_field(model, loc)
     if kind == "missing":
         return "required field is missing"
+    if kind == "distribution" and isinstance(error.get("input"), dict):
+        keys = ", ".join(sorted(map(str, error["input"])))
+        return f"{msg} (got {{{keys}}})"
     if msg.startswith("Value error, "):
         msg = msg.removeprefix("Value error, ")
     if kind in {"float_type", "float_parsing", "int_type", "string_type", "bool_type",
