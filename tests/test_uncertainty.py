@@ -132,3 +132,34 @@ def test_cli_bubble_has_the_same_flags() -> None:
 
 def test_cli_rejects_negative_samples() -> None:
     assert cli("score", str(CASEBOOK), "--samples", "-5").exit_code == 2
+
+
+def test_cli_chart_png_and_svg(tmp_path) -> None:
+    png = tmp_path / "casebook.png"
+    result = cli("score", str(CASEBOOK), "--samples", "256", "--chart", str(png))
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = tmp_path / "ai.svg"
+    assert cli("bubble", str(AI_2025), "--samples", "256", "--chart", str(svg)).exit_code == 0
+    assert b"<svg" in svg.read_bytes()[:500]
+
+
+def test_cli_chart_errors(tmp_path) -> None:
+    wrong = cli("score", str(CASEBOOK), "--chart", str(tmp_path / "chart.pdf"))
+    assert wrong.exit_code == 2
+    assert "name a .png or .svg file" in wrong.stderr
+    without = cli("score", str(CASEBOOK), "--samples", "0", "--chart", str(tmp_path / "c.png"))
+    assert without.exit_code == 2
+    assert "needs --samples above 0" in without.stderr
+    nowhere = cli("score", str(CASEBOOK), "--chart", str(tmp_path / "no" / "c.png"))
+    assert nowhere.exit_code == 2
+    assert "no such folder" in nowhere.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_histogram_counts_every_sample() -> None:
+    result = thesis.score(thesis.load_company(CASEBOOK), samples=512, seed=0)
+    assert result.uncertainty is not None
+    histogram = result.uncertainty.distribution.histogram
+    assert len(histogram) == 50
+    assert sum(histogram) == 512

@@ -20,6 +20,8 @@ from thesis import __version__
 from thesis.errors import InputError, ThesisError
 from thesis.evaluate import NothingToScoreError
 from thesis.report import Format, renderer
+from thesis.result import ScorecardResult
+from thesis.scorecard import Scorecard
 from thesis.uncertainty import DEFAULT_SAMPLES
 
 app = typer.Typer(
@@ -36,6 +38,8 @@ SamplesOption = Annotated[int, typer.Option(
     "--samples", "-n", min=0,
     help="Monte Carlo samples (scrambled Sobol: rounded up to a power of two); 0 scores the "
     "base case only.")]
+ChartOption = Annotated[Path | None, typer.Option(
+    "--chart", help="Also draw the score's distribution and tornado to this .png or .svg file.")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed: same seed, "
                                          "same output, on any machine.")]
 OutputOption = Annotated[
@@ -72,15 +76,51 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
+    write_file(text.encode("utf-8"), output)
+
+
+def write_file(data: bytes, output: Path) -> None:
+    """Write through a temporary file beside the target and rename: never a partial file."""
     target = output.resolve()
+    if not target.parent.is_dir():
+        raise InputError.single(output, "no such folder to write into")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+CHART_FORMATS = {".png": "png", ".svg": "svg"}
+
+
+def _check_chart(chart: Path | None, samples: int) -> None:
+    if chart is None:
+        return
+    if chart.suffix.lower() not in CHART_FORMATS:
+        _fail([f"error: --chart {chart}: name a .png or .svg file"], 2)
+    if samples == 0:
+        _fail(["error: --chart draws the Monte Carlo sample: it needs --samples above 0"], 2)
+
+
+def _draw(chart: Path | None, result: ScorecardResult, subject: str,
+          card: Scorecard) -> bytes | None:
+    if chart is None:
+        return None
+    from thesis.report.chart import render_chart
+
+    return render_chart(result, subject, [v.min for v in card.verdicts],
+                        CHART_FORMATS[chart.suffix.lower()])
+
+
+def _write(report: tuple[str, bytes | None], output: Path | None, chart: Path | None) -> None:
+    text, image = report
+    if chart is not None and image is not None:
+        guarded(lambda: write_file(image, chart))
+    write_output(text, output)
 
 
 def _version(value: bool) -> None:
@@ -106,13 +146,16 @@ def score_command(
     ] = "thesis",
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
+    chart: ChartOption = None,
     output: OutputOption = None,
 ) -> None:
     """Score a company and explain every factor, beside the regime of its market (if given)."""
     import thesis
     from thesis.bubble import market_regime
 
-    def run() -> str:
+    _check_chart(chart, samples)
+
+    def run() -> tuple[str, bytes | None]:
         company = thesis.load_company(file)
         card = thesis.load_scorecard(scorecard)
         regime = market_regime(company, file)
@@ -121,9 +164,9 @@ def score_command(
                                   market_regime=regime)
         except NothingToScoreError as exc:
             raise InputError.single(file, str(exc)) from None
-        return renderer(fmt)(result)
+        return renderer(fmt)(result), _draw(chart, result, company.name, card)
 
-    write_output(guarded(run), output)
+    _write(guarded(run), output, chart)
 
 
 @app.command("bubble")
@@ -137,6 +180,7 @@ def bubble_command(
         "scores.")] = None,
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
+    chart: ChartOption = None,
     output: OutputOption = None,
 ) -> None:
     """Read a market with the six-factor bubble scorecard: verdict, stage, what would move it."""
@@ -145,16 +189,18 @@ def bubble_command(
     from thesis.load import load_market, load_scorecard
     from thesis.report.bubble import bubble_renderer
 
-    def run() -> str:
+    _check_chart(chart, samples)
+
+    def run() -> tuple[str, bytes | None]:
         card = load_scorecard(scorecard)
         result = score_market(load_market(file), card, market_file=file, samples=samples,
                               seed=seed)
         if compare is not None:
             other = score_market(load_market(compare), card, market_file=compare, samples=0)
             result = compare_markets(result, other)
-        return bubble_renderer(fmt)(result)
+        return bubble_renderer(fmt)(result), _draw(chart, result, result.market, card)
 
-    write_output(guarded(run), output)
+    _write(guarded(run), output, chart)
 
 
 @app.command("validate")

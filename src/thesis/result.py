@@ -79,6 +79,8 @@ class ScoreDistribution(_Result):
     verdict_probabilities: dict[str, float]
     flip_probability: float
     """Probability that the verdict differs from the base-case verdict."""
+    histogram: list[int]
+    """Sample counts in 50 equal bins over 0-100 (0-2, 2-4, ..., 98-100)."""
 
 
 class Driver(_Result):

@@ -21,6 +21,7 @@ DRIVER_SHARE = 0.05
 """An input whose total index is below this explains too little variance to name as a driver
 (assumption: 5%, the usual screening threshold for total Sobol indices)."""
 TOP_DRIVERS = 3
+HISTOGRAM_BINS = 50
 
 
 def verdict_index(card: Scorecard, scores: np.ndarray) -> np.ndarray:
@@ -53,6 +54,7 @@ def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLik
         p10=float(p10), p50=float(p50), p90=float(p90),
         verdict_probabilities=probabilities,
         flip_probability=1.0 - probabilities[base_verdict],
+        histogram=np.histogram(scores, bins=HISTOGRAM_BINS, range=(0, 100))[0].tolist(),
     )
     names = compiled.names
     indices = indices_from_outputs(names, outputs, n, bootstrap=bootstrap, confidence=0.95,
