@@ -7,17 +7,34 @@ left out of its factor, never silently scored as zero.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from thesis.inputs import Derived, Input, InputSpace, space_of
-from thesis.uncertain import Array, Evidence, Positive, Rate, Uncertain, categorical
+from thesis.retention import Cohort, Reading, SBGFit, as_cohort, fit_sbg, read
+from thesis.uncertain import (
+    Z90,
+    Array,
+    Evidence,
+    InputKind,
+    Normal,
+    Positive,
+    Rate,
+    Uncertain,
+    categorical,
+)
 
 Affordance = categorical(("low", "medium", "high"))
 Reach = categorical(("none", "borrowed", "owned"))
 Growth = Uncertain(-1.0)
+Margin = Uncertain(-1.0, 1.0)
+Retention = Uncertain(0.0, 5.0)
+Pricing = categorical(("seat", "usage", "outcome"))
+Budget = categorical(("labour", "software", "new_spend"))
 
 
 class _Block(BaseModel):
@@ -83,16 +100,70 @@ class Workflow(_Block):
     proven_in_production: Evidence | None = None
 
 
+class GrossMargin(_Block):
+    """Seed 000: the trajectory of gross margin matters, not today's level."""
+
+    now: Margin | None = None  # type: ignore[valid-type]
+    in_24_months: Margin | None = None  # type: ignore[valid-type]
+
+
 class Revenue(_Block):
+    """Is the revenue real (seed 000's "vibe revenue" test), and how good is it?"""
+
     arr_usd: Positive | None = None
     growth_yoy: Growth | None = None  # type: ignore[valid-type]
+    net_revenue_retention: Retention | None = Field(  # type: ignore[valid-type]
+        default=None, description="this year's revenue from last year's customers / last year's")
+    gross_revenue_retention: Rate | None = Field(
+        default=None, description="as net revenue retention, without expansion: at most 1")
+    pilot_share: Rate | None = Field(
+        default=None, description="share of revenue in paid pilots or experimental budgets")
+    organic_growth_share: Rate | None = Field(
+        default=None, description="share of new revenue that came without paid acquisition")
+    gross_margin: GrossMargin = GrossMargin()
+    pricing_model: Pricing | None = Field(  # type: ignore[valid-type]
+        default=None, description="what a customer pays for: seats, usage, or outcomes")
+    replaces: Budget | None = Field(  # type: ignore[valid-type]
+        default=None, description="whose budget it comes from: labour, software, or new spend")
+
+
+class CohortCurve(_Block):
+    """Share of one starting cohort still active, month by month from month 0."""
+
+    start: str = Field(min_length=1, description="when the cohort started, e.g. 2025-01")
+    active: list[float] = Field(description="shares (1.0, 0.82, ...) or percentages (100, 82)")
+    size: int | None = Field(default=None, gt=0, description="users in the cohort, if known")
+
+    @field_validator("active")
+    @classmethod
+    def _a_survival_curve(cls, active: list[float]) -> list[float]:
+        if len(active) < 2:
+            raise ValueError("needs at least months 0 and 1")
+        scale = 100.0 if max(active) > 1 else 1.0
+        if active[0] != scale:
+            raise ValueError(f"starts with the whole cohort: {scale:g}, not {active[0]:g}")
+        for i, (before, after) in enumerate(itertools.pairwise(active)):
+            if after > before:
+                raise ValueError(f"rises from {before:g} to {after:g} at month {i + 1}: a "
+                                 "survival curve never rises")
+        if min(active) < 0 or max(active) > 100:
+            raise ValueError("shares lie in [0, 1], percentages in [0, 100]")
+        return active
 
 
 class Engagement(_Block):
-    dau_mau: Rate | None = None
+    """What people actually do with the product (seed 000): engagement and retention."""
 
+    dau_mau: Rate | None = None
+    wau_mau: Rate | None = None
+    cohorts: list[CohortCurve] = Field(default_factory=list)
+
+
+RETENTION_6 = "engagement.retention_month_6"
 
 Layer = Literal["application", "model", "infrastructure", "hardware"]
+Segment = Literal["consumer_social", "consumer_transactional", "consumer_subscription",
+                  "smb_saas", "enterprise_saas"]
 
 
 class Company(_Block):
@@ -100,6 +171,9 @@ class Company(_Block):
 
     name: str = Field(min_length=1)
     layer: Layer
+    segment: Segment | None = Field(
+        default=None, description="who buys, for retention benchmarks by segment (Rachitsky "
+        "and Winters 2020)")
     vertical: str | None = None
     stage: str | None = None
     description: str | None = None
@@ -130,9 +204,38 @@ DERIVED = [
 ]
 
 
+FITTED = {RETENTION_6: InputKind("number", 0.0, 1.0)}
+"""Inputs estimated from the company's data rather than stated: the month-6 survival of its
+cohorts (the horizon of the published retention benchmarks), from the pooled sBG fit
+(thesis.retention)."""
+
+
+def cohort_fit(engagement: Engagement) -> tuple[SBGFit, Reading] | None:
+    """The pooled sBG fit of the company's cohorts and its plain-language reading."""
+    if not engagement.cohorts:
+        return None
+    cohorts = tuple(as_cohort(c.active, c.size, c.start) for c in engagement.cohorts)
+    return _fit(cohorts)
+
+
+@functools.cache
+def _fit(cohorts: tuple[Cohort, ...]) -> tuple[SBGFit, Reading]:
+    fit = fit_sbg(list(cohorts))
+    longest = max(cohorts, key=lambda c: len(c.survival))
+    return fit, read(fit, longest)
+
+
 def input_space(company: Company) -> InputSpace:
-    """The company's inputs, with the derived ones its scorecards use."""
+    """The company's inputs, with the derived and fitted ones its scorecards use."""
     space = space_of(company, DERIVED)
+    fitted = cohort_fit(company.engagement)
+    if fitted is not None:
+        fit, reading = fitted
+        low, high = fit.survival_interval(6, level=0.8)
+        spread = Normal(mean=float(fit.survival(6)), sd=max(high - low, 1e-9) / (2 * Z90))
+        space.inputs[RETENTION_6] = Input(RETENTION_6, "number",
+                                           distribution=spread.within(0.0, 1.0),  # type: ignore[arg-type]
+                                           note=reading.text)
     flywheel = company.moat.data_flywheel
     if flywheel is not None:
         named = flywheel.business_metric is not None and flywheel.business_metric.strip() != ""

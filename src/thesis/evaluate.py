@@ -24,6 +24,7 @@ from thesis.scorecard import Categories, Criterion, Curve, EvidenceRule, Gate, S
 from thesis.uncertain import Array
 
 RuleFn = Callable[[Array], Array]
+NOT_APPLICABLE = "does not apply to this subject"
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], p
     for factor in card.factors:
         path = f"{prefix}{factor.id}"
         if not factor.applies(context):
-            not_assessed[path] = "does not apply to this subject"
+            not_assessed[path] = NOT_APPLICABLE
             continue
         node = _Factor(path, factor.weight)
         if factor.included is not None:

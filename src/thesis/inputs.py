@@ -36,6 +36,7 @@ class Input:
     probability: float = 0.0  # kind == "evidence"
     choices: tuple[str, ...] = ()  # kind == "category"
     weights: tuple[float, ...] = ()  # kind == "category": probability of each choice
+    note: str = ""  # how an estimated input was arrived at, shown beside it in reports
 
     def draw(self, u: Array) -> Array:
         """Values for uniforms `u`: inverse CDF, Bernoulli, or a category's index.

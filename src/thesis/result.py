@@ -151,10 +151,29 @@ class MarketRegime(_Result):
     stage: str | None
 
 
+class RetentionFit(_Result):
+    """The company's cohorts, pooled and fitted with the sBG model (Fader & Hardie 2007)."""
+
+    cohorts: int
+    alpha: float
+    beta: float
+    log_likelihood: float
+    survival: list[float]
+    """Projected share of a starting cohort still active, months 0 to 24."""
+    retention_rate: list[float]
+    """Projected month-on-month retention, months 1 to 24."""
+    survival_24_interval: tuple[float, float]
+    """80% interval of month-24 survival from the estimate's sampling uncertainty."""
+    reading: str
+    kind: str
+
+
 class ScoreResult(ScorecardResult):
     company: str
     layer: str
     market_regime: MarketRegime | None = None
+    retention: RetentionFit | None = None
+    """The fitted cohort curves, when the company gives cohorts."""
     positions: list[PositionResult] = []
     """What the source documents' authors would say of this company (thesis scorecard only)."""
 

@@ -247,4 +247,6 @@ def subject_inputs(subject: str) -> dict[str, InputKind]:
                       else (company.Company, company.DERIVED))
     found = catalogue(model)
     found.update({d.path: InputKind(d.kind) for d in derived})
+    if subject == "company":
+        found.update(company.FITTED)
     return found

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from thesis.company import Company, input_space
+import numpy as np
+
+from thesis.company import Company, cohort_fit, input_space
 from thesis.evaluate import Compiled, Evaluation, compile_scorecard
 from thesis.load import load_scorecard
 from thesis.positions import judge, shipped_positions
@@ -13,6 +15,7 @@ from thesis.result import (
     FactorResult,
     GateResult,
     MarketRegime,
+    RetentionFit,
     ScorecardResult,
     ScoreResult,
 )
@@ -23,7 +26,8 @@ from thesis.uncertainty import DEFAULT_SAMPLES, analyse
 
 def compile_for(company: Company, scorecard: Scorecard) -> Compiled:
     """The scorecard bound to this company's inputs."""
-    return compile_scorecard(scorecard, input_space(company), {"layer": company.layer})
+    context: dict[str, str] = {"layer": company.layer, "segment": company.segment or "not stated"}
+    return compile_scorecard(scorecard, input_space(company), context)
 
 
 def score(company: Company, scorecard: Scorecard | str | Path | None = None, *,
@@ -39,7 +43,22 @@ def score(company: Company, scorecard: Scorecard | str | Path | None = None, *,
     judged = (judge(positions, compiled.space, company.layer, core)
               if card.id == positions.scorecard else [])
     return ScoreResult(company=company.name, layer=company.layer, market_regime=market_regime,
-                       positions=judged, **dict(core))
+                       positions=judged, retention=retention_fit(company), **dict(core))
+
+
+def retention_fit(company: Company) -> RetentionFit | None:
+    """The fitted cohort curves for the report, if the company gives cohorts."""
+    fitted = cohort_fit(company.engagement)
+    if fitted is None:
+        return None
+    fit, reading = fitted
+    months = np.arange(25, dtype=float)
+    return RetentionFit(
+        cohorts=len(company.engagement.cohorts), alpha=fit.alpha, beta=fit.beta,
+        log_likelihood=fit.log_likelihood,
+        survival=[round(float(x), 6) for x in fit.survival(months)],
+        retention_rate=[round(float(x), 6) for x in fit.retention_rate(months[1:])],
+        survival_24_interval=reading.interval_24, reading=reading.text, kind=reading.kind)
 
 
 def scorecard_result(card: Scorecard, compiled: Compiled, evaluation: Evaluation, *,
@@ -108,7 +127,8 @@ def _first(values: object) -> float | None:
 def _given(compiled: Compiled, path: str) -> str | None:
     space = compiled.space
     if path in space.inputs:
-        return space.inputs[path].describe()
+        inp = space.inputs[path]
+        return f"{inp.describe()}; {inp.note}" if inp.note else inp.describe()
     if path in space:
         d = space.derived[path]
         return f" {d.operator} ".join(space.inputs[n].describe() for n in d.needs

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from thesis.evaluate import NOT_APPLICABLE
 from thesis.result import FactorResult, PositionResult, ScorecardResult, ScoreResult
 
 _SEED = re.compile(r"\b(\d{3})_[0-9a-f]{16}\.txt")
@@ -40,8 +41,21 @@ def rows(result: ScorecardResult) -> Iterator[Row]:
     yield from _factor_rows(result.factors, 0)
 
 
+def not_applicable(result: ScorecardResult) -> list[str]:
+    """Titles of the factors left out because they do not apply (the table omits them)."""
+    return [f.title for f in _walk(result.factors) if f.note == NOT_APPLICABLE]
+
+
+def _walk(factors: list[FactorResult]) -> Iterator[FactorResult]:
+    for f in factors:
+        yield f
+        yield from _walk(f.factors)
+
+
 def _factor_rows(factors: list[FactorResult], depth: int) -> Iterator[Row]:
     for f in factors:
+        if f.note == NOT_APPLICABLE:
+            continue
         note = f.note or (f.verdict or "")
         yield Row(depth, "factor", f.title, "", fmt_score(f.score), f"{f.share:.0%}",
                   f.source, note)

@@ -12,7 +12,16 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from thesis.report import Row, agreement, fmt_score, regime_line, rows, short_source, spoken
+from thesis.report import (
+    Row,
+    agreement,
+    fmt_score,
+    not_applicable,
+    regime_line,
+    rows,
+    short_source,
+    spoken,
+)
 from thesis.report.uncertainty import headline_range, uncertainty_sections
 from thesis.result import ScoreResult
 
@@ -37,6 +46,8 @@ def render(result: ScoreResult) -> str:
     out.print(scorecard_table(list(rows(result))))
     out.print(Text("share: the factor's weight in its group after renormalisation; source: see "
                    "--format markdown or json for the full citation", style="dim"))
+    if not_applicable(result):
+        out.print(Text("not applicable here: " + "; ".join(not_applicable(result)), style="dim"))
     print_sections(out, uncertainty_sections(result.uncertainty))
     if spoken(result):
         out.print(positions_table(result))
