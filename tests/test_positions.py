@@ -87,3 +87,12 @@ positions:
         "F:10:5: positions[0].about: no factor 'moat.nothing' in 'thesis'",
         "F:12:10: positions[0].backs_when[0].input: unknown input 'moat.end_to_end_solutoin'",
     ]
+
+
+def test_vibe_revenue_positions_follow_the_cohorts() -> None:
+    vibe = stances(result_for("glowup"))
+    real = stances(result_for("ledgerline"))
+    assert vibe["grady_vibe_revenue"] == "challenges"
+    assert vibe["casado_growth_or_curiosity"] == "challenges"
+    assert real["grady_vibe_revenue"] == "backs"
+    assert real["grady_margin_path"] == "backs"

@@ -29,8 +29,10 @@ CASES = [(card, layer) for card in COMPANY_CARDS for layer in LAYERS]
 @functools.cache
 def compiled_case(card_name: str, layer: str):
     card = thesis.load_scorecard(card_name)
-    company = full_subject(Company, name="Full", layer=layer,
-                           moat={"data_flywheel": {"business_metric": "retention"}})
+    company = full_subject(Company, name="Full", layer=layer, segment="smb_saas",
+                           moat={"data_flywheel": {"business_metric": "retention"}},
+                           engagement={"cohorts": [{"start": "2025-01",
+                                                    "active": [1.0, 0.6, 0.5, 0.45, 0.42]}]})
     return card, compile_for(company, card)
 
 
