@@ -164,3 +164,10 @@ def test_a_misspelt_distribution_key_is_shown(tmp_path: Path) -> None:
     result = run("score", str(bad))
     assert result.exit_code == 2
     assert result.stderr.strip().endswith("(got {hgh, low})")
+
+
+def test_a_market_scorecard_is_refused_for_a_company() -> None:
+    result = run("score", CASEBOOK, "--scorecard", "bubble")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: scorecard 'bubble' scores a market, not a company (a market goes to thesis bubble)")

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from thesis.company import Company, cohort_fit, input_space
+from thesis.errors import ThesisError
 from thesis.evaluate import Compiled, Evaluation, compile_scorecard
 from thesis.load import load_scorecard
 from thesis.positions import judge, shipped_positions
@@ -36,6 +37,9 @@ def score(company: Company, scorecard: Scorecard | str | Path | None = None, *,
     """Score `company`: the base case (medians, probabilities, likeliest choices), and unless
     `samples` is 0, how sure that score is under the company's own uncertainty."""
     card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard or "thesis")
+    if card.subject != "company":
+        raise ThesisError(f"scorecard {card.id!r} scores a {card.subject}, not a company "
+                          f"(a {card.subject} goes to thesis bubble)")
     compiled = compile_for(company, card)
     core = scorecard_result(card, compiled, compiled(compiled.base_case()), samples=samples,
                             seed=seed, method=method)
