@@ -163,3 +163,16 @@ def test_the_histogram_counts_every_sample() -> None:
     histogram = result.uncertainty.distribution.histogram
     assert len(histogram) == 50
     assert sum(histogram) == 512
+
+
+def test_what_would_move_a_company_verdict() -> None:
+    # one yes/no criterion: the score is 100 p; the moat bands start at 70, 50 and 30
+    result = thesis.score(company(end_to_end_solution=True), "moat", samples=0)
+    assert result.verdict == "durable moat"
+    [change] = result.counterfactuals
+    assert change.input == "moat.end_to_end_solution"
+    assert change.direction == "down"
+    assert change.value == "p=0.69"
+    assert change.verdict == "moat in the making"
+    assert change.score == pytest.approx(69.0)
+    assert change.factor == "Application-layer moat strategies"

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 
 from thesis.company import Company, resolve_market_path
-from thesis.counterfactual import counterfactuals
 from thesis.errors import InputError, ThesisError
 from thesis.evaluate import Compiled, NothingToScoreError, compile_scorecard
 from thesis.load import load_market, load_scorecard
@@ -55,7 +54,6 @@ def score_market(market: Market, scorecard: Scorecard | str | Path | None = None
         market=market.name, as_of=str(market.as_of), description=market.description,
         stage=_stage(card, None if evaluation.stage is None else int(evaluation.stage[0]),
                      stage_probabilities(compiled, samples=samples, seed=seed, method=method)),
-        counterfactuals=counterfactuals(compiled, _factor_titles(card, compiled)),
         run_up=None if closes is None else run_up(closes, market.as_of,
                                                   str(market_file or market.name)),
         **dict(scorecard_result(card, compiled, evaluation, samples=samples, seed=seed,
@@ -89,16 +87,6 @@ def stage_probabilities(compiled: Compiled, *, samples: int, seed: SeedLike,
     assert placed is not None
     counts = np.bincount(placed.astype(np.intp), minlength=len(stages)) / len(placed)
     return {s.title: float(c) for s, c in zip(stages, counts, strict=True)}
-
-
-def _factor_titles(card: Scorecard, compiled: Compiled) -> dict[str, str]:
-    """The title of the factor each base input feeds (derived inputs through their needs)."""
-    out: dict[str, str] = {}
-    for _, factor in card.walk():
-        for crit in (c for c in factor.criteria if c.input in compiled.space):
-            for inp in compiled.space.base_inputs([crit.input]):
-                out.setdefault(inp.path, factor.title)
-    return out
 
 
 def compare(result: BubbleResult, other: BubbleResult) -> BubbleResult:

@@ -41,9 +41,10 @@ def grid(inp: Input, base: float) -> Array:
     return np.unique(np.clip(values, low, high))
 
 
-def counterfactuals(compiled: Compiled, factor_of: dict[str, str]) -> list[Counterfactual]:
+def counterfactuals(compiled: Compiled) -> list[Counterfactual]:
     """The nearest single-input changes that move the verdict, up and down."""
     card = compiled.scorecard
+    factor_of = {path: factor.title for path, (factor, _) in compiled.feeding().items()}
     base = compiled.base_case()
     base_score = float(compiled.composite(base)[0])
     base_band = int(verdict_index(card, np.array([base_score]))[0])

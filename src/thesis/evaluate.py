@@ -20,7 +20,7 @@ import numpy as np
 from thesis.cycle import compile_stages, stage_inputs
 from thesis.errors import ThesisError
 from thesis.inputs import Input, InputSpace
-from thesis.scorecard import Categories, Criterion, Curve, EvidenceRule, Gate, Scorecard
+from thesis.scorecard import Categories, Criterion, Curve, EvidenceRule, Factor, Gate, Scorecard
 from thesis.uncertain import Array
 
 RuleFn = Callable[[Array], Array]
@@ -112,6 +112,19 @@ class Compiled:
     @property
     def names(self) -> list[str]:
         return [inp.path for inp in self.inputs]
+
+    def feeding(self) -> dict[str, tuple[Factor, Criterion | Gate]]:
+        """For each sampled input, the first factor and criterion (or gate) it feeds."""
+        out: dict[str, tuple[Factor, Criterion | Gate]] = {}
+        for path, factor in self.scorecard.walk():
+            if self.not_assessed.get(path) == NOT_APPLICABLE:
+                continue
+            items: list[Criterion | Gate] = [*factor.criteria, *factor.gates]
+            for item in items:
+                if item.input in self.space:
+                    for inp in self.space.base_inputs([item.input]):
+                        out.setdefault(inp.path, (factor, item))
+        return out
 
     def base_case(self) -> Array:
         """The (1 x k) row of base-case values."""

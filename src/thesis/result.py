@@ -138,6 +138,8 @@ class ScorecardResult(_Result):
     not_assessed: dict[str, str]
     uncertainty: Uncertainty | None = None
     """None when scored at the base case only (samples = 0)."""
+    counterfactuals: list[Counterfactual] = []
+    """The nearest single-input changes that move the verdict."""
 
 
 class MarketRegime(_Result):
@@ -244,6 +246,5 @@ class BubbleResult(ScorecardResult):
     as_of: str
     description: str | None = None
     stage: StageResult | None = None
-    counterfactuals: list[Counterfactual] = []
     run_up: RunUpResult | None = None
     comparison: Comparison | None = None

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from thesis.company import Company, cohort_fit, input_space
+from thesis.counterfactual import counterfactuals
 from thesis.errors import ThesisError
 from thesis.evaluate import Compiled, Evaluation, compile_scorecard
 from thesis.load import load_scorecard
@@ -83,6 +84,7 @@ def scorecard_result(card: Scorecard, compiled: Compiled, evaluation: Evaluation
         not_assessed=compiled.not_assessed,
         uncertainty=analyse(compiled, samples=samples, seed=seed, method=method)
         if samples > 0 else None,
+        counterfactuals=counterfactuals(compiled),
     )
 
 

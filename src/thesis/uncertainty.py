@@ -13,7 +13,7 @@ import numpy as np
 from thesis.evaluate import Compiled
 from thesis.result import Driver, ScoreDistribution, TornadoBar, Uncertainty
 from thesis.sampling import Method, SeedLike, generator, uniform_design
-from thesis.scorecard import Criterion, Gate, Scorecard
+from thesis.scorecard import Scorecard
 from thesis.sensitivity import indices_from_outputs, pick_freeze, quantiles, tornado
 
 DEFAULT_SAMPLES = 4096
@@ -67,7 +67,7 @@ def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLik
                                high=by_name[b.name].describe(b.high_value),
                                score_at_low=b.at_low, score_at_high=b.at_high)
                     for b in bars if b.swing > 0]
-    questions = _questions(compiled)
+    questions = {path: item.question for path, (_, item) in compiled.feeding().items()}
     drivers = [
         Driver(input=name, question=questions.get(name, ""), given=by_name[name].describe(),
                first_order=float(indices.first[j]), total=float(indices.total[j]),
@@ -85,19 +85,6 @@ def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLik
         base_verdict=base_verdict, distribution=distribution, drivers=drivers,
         tornado=tornado_bars, diligence=diligence(drivers, indices.variance),
     )
-
-
-def _questions(compiled: Compiled) -> dict[str, str]:
-    """For each sampled input, the question of the first criterion or gate it feeds."""
-    out: dict[str, str] = {}
-    space = compiled.space
-    for _, factor in compiled.scorecard.walk():
-        items: list[Criterion | Gate] = [*factor.criteria, *factor.gates]
-        for item in items:
-            if item.input in space:
-                for inp in space.base_inputs([item.input]):
-                    out.setdefault(inp.path, item.question)
-    return out
 
 
 def diligence(drivers: list[Driver], variance: float) -> list[str]:

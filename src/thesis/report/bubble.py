@@ -13,7 +13,7 @@ from rich.text import Text
 
 from thesis.report import Format, fmt_score, rows
 from thesis.report.markdown import _cell, section_lines
-from thesis.report.uncertainty import uncertainty_sections
+from thesis.report.uncertainty import counterfactual_section, uncertainty_sections
 from thesis.result import BubbleResult, RunUpResult
 
 DIRECTION = "higher scores are more bubble-like"
@@ -51,14 +51,7 @@ def sections(result: BubbleResult) -> list[tuple[str, list[str]]]:
         out.append(("Run-up check (beside the six factors, not in the score)",
                     [run_up_line(run), *([run.note] if run.note else []),
                      f"source: {run.source}"]))
-    if result.counterfactuals:
-        out.append(("What would move the verdict (one input at a time, the rest at base case)",
-                    [f"{c.factor}: if {c.input} were {c.value} (now {c.now}), the verdict "
-                     f"becomes {c.verdict} ({fmt_score(c.score)})"
-                     for c in result.counterfactuals]))
-    else:
-        out.append(("What would move the verdict",
-                    ["no single input, moved alone across its domain, changes the verdict"]))
+    out.append(counterfactual_section(result))
     if result.comparison is not None:
         other = result.comparison
         lines = [f"{other.market} (as of {other.as_of}): {fmt_score(other.score)}, "

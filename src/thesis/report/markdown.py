@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from thesis.report import agreement, fmt_score, regime_line, rows, spoken
-from thesis.report.uncertainty import uncertainty_sections
+from thesis.report.uncertainty import counterfactual_section, uncertainty_sections
 from thesis.result import ScoreResult
 
 
@@ -36,7 +36,8 @@ def render(result: ScoreResult) -> str:
         label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
         lines.append(f"| {row.kind} | {indent}{label} | {_cell(row.given)} | {row.score} | "
                      f"{row.share} | {_cell(row.note)} | {_cell(row.source)} |")
-    lines += section_lines(uncertainty_sections(result.uncertainty))
+    lines += section_lines([*uncertainty_sections(result.uncertainty),
+                            counterfactual_section(result)])
     if spoken(result):
         lines += ["", "## What the sources would say", "",
                   "| who | when | claim | anchor | stance | our score | |",

@@ -22,7 +22,11 @@ from thesis.report import (
     short_source,
     spoken,
 )
-from thesis.report.uncertainty import headline_range, uncertainty_sections
+from thesis.report.uncertainty import (
+    counterfactual_section,
+    headline_range,
+    uncertainty_sections,
+)
 from thesis.result import ScoreResult
 
 
@@ -48,7 +52,8 @@ def render(result: ScoreResult) -> str:
                    "--format markdown or json for the full citation", style="dim"))
     if not_applicable(result):
         out.print(Text("not applicable here: " + "; ".join(not_applicable(result)), style="dim"))
-    print_sections(out, uncertainty_sections(result.uncertainty))
+    print_sections(out, [*uncertainty_sections(result.uncertainty),
+                         counterfactual_section(result)])
     if spoken(result):
         out.print(positions_table(result))
     return buffer.getvalue()

@@ -1,9 +1,10 @@
-"""The Monte Carlo part of a report, as (heading, lines) sections every format lays out."""
+"""The sensitivity part of a report - how sure the score is, what it hinges on, what would
+move the verdict - as (heading, lines) sections every format lays out."""
 
 from __future__ import annotations
 
 from thesis.report import fmt_score
-from thesis.result import Uncertainty
+from thesis.result import ScorecardResult, Uncertainty
 
 SHOWN_DRIVERS = 6
 
@@ -50,3 +51,13 @@ def uncertainty_sections(u: Uncertainty | None) -> list[tuple[str, list[str]]]:
         out.append(("What the score hinges on (Sobol indices; one-at-a-time P10 -> P90 swing)",
                     hinges))
     return out
+
+
+def counterfactual_section(result: ScorecardResult) -> tuple[str, list[str]]:
+    """The nearest single-input changes that move the verdict, nearest band first."""
+    if not result.counterfactuals:
+        return ("What would move the verdict",
+                ["no single input, moved alone across its domain, changes the verdict"])
+    return ("What would move the verdict (one input at a time, the rest at base case)",
+            [f"{c.factor}: if {c.input} were {c.value} (now {c.now}), the verdict becomes "
+             f"{c.verdict} ({fmt_score(c.score)})" for c in result.counterfactuals])
