@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -82,6 +83,22 @@ def _scorecard_path(ref: str | Path, base: Path) -> Path:
 
 
 def _load_scorecard(path: Path, chain: tuple[Path, ...]) -> Scorecard:
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_scorecard_file(path, chain)
+    return _cached_scorecard(path.resolve(), chain, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_scorecard(path: Path, chain: tuple[Path, ...], mtime_ns: int,
+                      size: int) -> Scorecard:
+    """Scorecards are immutable data: a file unchanged since it was last read is not re-read
+    (the shipped ones are read several times in one run: includes, positions)."""
+    return _load_scorecard_file(path, chain)
+
+
+def _load_scorecard_file(path: Path, chain: tuple[Path, ...]) -> Scorecard:
     doc = load_yaml(path)
     card = validate(Scorecard, doc)
     found: list[Problem] = [doc.problem(loc, msg)

@@ -33,6 +33,9 @@ DURABLE_CORE = 0.25
 """Projected month-24 survival at or above this reads as a durable core (assumption: a quarter
 of a cohort still active after two years; below 10% reads as tourists)."""
 TOURISTS = 0.10
+MAX_ROUNDS = 60
+"""Grid rounds at most: a best point on the edge moves the grid instead of zooming, so a curve
+whose likelihood keeps rising (all churn at once, or none) stops here, at extreme values."""
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,6 @@ def fit_sbg(survival: Sequence[float] | Sequence[Cohort], n0: float | None = Non
     pool. A curve given without `n0` is taken as a cohort of 1,000 customers, as in Fader &
     Hardie's worked example; the estimates do not depend on it, only their uncertainty does.
     """
-    from scipy.optimize import minimize
-
     cohorts = ([c for c in survival if isinstance(c, Cohort)]
                if survival and isinstance(survival[0], Cohort)
                else [as_cohort(survival, n0)])  # type: ignore[arg-type]
@@ -144,13 +145,34 @@ def fit_sbg(survival: Sequence[float] | Sequence[Cohort], n0: float | None = Non
     def negative(x: Array) -> float:
         return -float(log_likelihood(math.exp(x[0]), math.exp(x[1]), cohorts))
 
-    best = min((minimize(negative, np.array(start), method="Nelder-Mead",
-                         options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000})
-                for start in ([0.0, 0.0], [-1.0, 1.0], [1.0, 2.0])), key=lambda r: r.fun)
-    x = best.x
-    return SBGFit(alpha=math.exp(x[0]), beta=math.exp(x[1]), log_likelihood=-float(best.fun),
+    x = _maximise(cohorts)
+    return SBGFit(alpha=math.exp(x[0]), beta=math.exp(x[1]), log_likelihood=-negative(x),
                   covariance=_inverse_hessian(negative, x),
                   periods_observed=max(len(c.survival) - 1 for c in cohorts))
+
+
+def _maximise(cohorts: Sequence[Cohort]) -> Array:
+    """The maximum of the log-likelihood over (log alpha, log beta), by coarse-to-fine grids.
+
+    Each round evaluates a 41 x 41 grid in one vectorised call and zooms onto its best point;
+    the sBG likelihood is smooth and single-peaked in practice, and Fader & Hardie's estimates
+    are reproduced to the printed digits (tests). This keeps scipy.optimize, and its import
+    time, out of the command line.
+    """
+    centre, half = np.array([0.0, 1.0]), np.array([8.0, 10.0])
+    steps = np.linspace(-1.0, 1.0, 41)
+    for _ in range(MAX_ROUNDS):
+        if half.max() <= 1e-7:
+            break
+        la = centre[0] + half[0] * steps
+        lb = centre[1] + half[1] * steps
+        values = log_likelihood(np.exp(la)[:, np.newaxis], np.exp(lb)[np.newaxis, :], cohorts)
+        i, j = np.unravel_index(np.nanargmax(values), values.shape)
+        on_edge = i in (0, len(steps) - 1) or j in (0, len(steps) - 1)
+        centre = np.array([la[i], lb[j]])
+        if not on_edge or half.max() < 8.0:
+            half = half / 10.0
+    return centre
 
 
 def _inverse_hessian(f: Callable[[Array], float], x: Array, step: float = 1e-4) -> Array:
