@@ -8,7 +8,8 @@
    (scrambled Sobol, Saltelli 2010 scheme), so the comparison is at equal evaluations. With no
    bootstrap and with 100 resamples; best of three wall times; peak traced memory.
 2. The compiled evaluator's throughput on the shipped scorecards (samples per second, one core).
-3. `thesis score` wall time on an example (median of five runs, process start included), and
+3. `fit_sbg` on a 12-period cohort curve.
+4. `thesis score` wall time on an example (median of five runs, process start included), and
    `import thesis`.
 
 Writes a table to stdout and to benchmarks/results.md.
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+import timeit
 import tracemalloc
 import warnings
 from collections.abc import Callable
@@ -113,6 +115,14 @@ def evaluator_rows(n: int = 1_000_000) -> list[list[str]]:
     return rows
 
 
+def fit_seconds() -> float:
+    from thesis.retention import fit_sbg
+
+    curve = [1.0, 0.82, 0.74, 0.71, 0.70, 0.69, 0.685, 0.68, 0.676, 0.672, 0.67, 0.668, 0.666]
+    fit_sbg(curve)
+    return min(timeit.repeat(functools.partial(fit_sbg, curve), number=20, repeat=3)) / 20
+
+
 def wall(command: list[str], runs: int = 5) -> float:
     times = []
     for _ in range(runs):
@@ -144,6 +154,9 @@ def main() -> None:
     out.append("\n\n## Compiled evaluator, one core\n")
     out.append(table(["scorecard", "inputs", "samples", "ms", "M samples/s", "peak MB"],
                      evaluator_rows()))
+    out.append("\n\n## Cohort retention\n")
+    out.append(table(["what", "ms"], [[
+        "fit_sbg on a 12-period survival curve (best of 3 x 20)", f"{fit_seconds() * 1e3:.1f}"]]))
     score = wall([sys.executable, "-m", "thesis", "score", str(CASEBOOK)])
     imports = wall([sys.executable, "-c", "import thesis"])
     bare = wall([sys.executable, "-c", "pass"])
