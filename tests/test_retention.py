@@ -111,7 +111,8 @@ runner = CliRunner()
     ("active", "message"),
     [
         ("[1.0, 0.8, 0.85]", "rises from 0.8 to 0.85 at month 2: a survival curve never rises"),
-        ("[1.0, 1.4, 0.9]", "starts with the whole cohort: 100, not 1"),
+        ("[1.0, 1.4, 0.9]", "1.4 at month 1 is above 1: give shares in [0, 1] or percentages"),
+        ("[0.9, 0.8]", "starts with the whole cohort: 1, not 0.9"),
         ("[]", "needs at least months 0 and 1"),
         ("[100, 120, 80]", "rises from 100 to 120 at month 1"),
         ("[1.0, -0.2]", "shares lie in [0, 1], percentages in [0, 100]"),

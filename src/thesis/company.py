@@ -140,6 +140,10 @@ class CohortCurve(_Block):
         if len(active) < 2:
             raise ValueError("needs at least months 0 and 1")
         scale = 100.0 if max(active) > 1 else 1.0
+        if active[0] == 1.0 and scale == 100.0:
+            month, value = next((i, v) for i, v in enumerate(active) if v > 1)
+            raise ValueError(f"{value:g} at month {month} is above 1: give shares in [0, 1] "
+                             "or percentages starting at 100")
         if active[0] != scale:
             raise ValueError(f"starts with the whole cohort: {scale:g}, not {active[0]:g}")
         for i, (before, after) in enumerate(itertools.pairwise(active)):
