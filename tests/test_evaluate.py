@@ -8,6 +8,7 @@ import pytest
 import thesis
 from tests.conftest import EXAMPLES
 from thesis.evaluate import NothingToScoreError, gate_function, rule_function
+from thesis.report import rows
 from thesis.scorecard import Categories, Curve, EvidenceRule, Gate
 from thesis.scoring import compile_for
 
@@ -101,3 +102,14 @@ def test_point_score_is_the_evaluator_at_the_base_case() -> None:
     compiled = compile_for(c, thesis.load_scorecard("thesis"))
     base = compiled(compiled.base_case()).composite[0]
     assert thesis.score(c).score == pytest.approx(float(base))
+
+
+def test_results_count_the_criteria_given() -> None:
+    result = thesis.score(company(end_to_end_solution=True, customer_trust=0.5), "thesis",
+                          samples=0)
+    [moat] = [f for f in result.factors if f.id == "moat"]
+    assert moat.given == 2
+    # the infrastructure factor does not apply to an application, so its criterion is not counted
+    assert moat.criteria_count == 17
+    [row] = [r for r in rows(result) if r.label == "Moat"]
+    assert row.note == "durable moat; 2 of 17 criteria given"  # a strong verdict on thin evidence

@@ -49,6 +49,10 @@ class FactorResult(_Result):
     gates: list[GateResult] = []
     factors: list[FactorResult] = []
     note: str = ""
+    given: int = 0
+    """How many of the criteria below (in factors that apply) had an input."""
+    criteria_count: int = 0
+    """How many criteria there are below, in factors that apply."""
 
 
 class PositionResult(_Result):

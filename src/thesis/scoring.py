@@ -9,7 +9,7 @@ import numpy as np
 from thesis.company import Company, cohort_fit, input_space
 from thesis.counterfactual import counterfactuals
 from thesis.errors import ThesisError
-from thesis.evaluate import Compiled, Evaluation, compile_scorecard
+from thesis.evaluate import NOT_APPLICABLE, Compiled, Evaluation, compile_scorecard
 from thesis.load import load_scorecard
 from thesis.positions import judge, shipped_positions
 from thesis.result import (
@@ -102,18 +102,24 @@ def _factor(factor: Factor, prefix: str, compiled: Compiled, evaluation: Evaluat
     raw = evaluation.factors.get(path)
     score = float(raw[0]) if raw is not None else None
     sub = factor.included
+    criteria = [_criterion(c.id, c.question, c.input, c.rule, c.weight, c.source,
+                           f"{path}.{c.id}", compiled, evaluation) for c in factor.criteria]
+    children = _factors(sub, f"{path}.", compiled, evaluation) if sub is not None else []
+    note = compiled.not_assessed.get(path, "")
+    applies = note != NOT_APPLICABLE
     return FactorResult(
         id=factor.id, path=path, title=factor.title, weight=factor.weight, share=share,
         score=score, source=factor.source,
         verdict=sub.verdict(score).label if sub is not None and score is not None else None,
-        criteria=[_criterion(c.id, c.question, c.input, c.rule, c.weight, c.source,
-                             f"{path}.{c.id}", compiled, evaluation) for c in factor.criteria],
+        criteria=criteria,
         gates=[GateResult(id=g.id, question=g.question, input=g.input,
                           given=_given(compiled, g.input),
                           passes=_first(evaluation.gates.get(f"{path}.{g.id}")),
                           cap=g.cap, source=g.source) for g in factor.gates],
-        factors=_factors(sub, f"{path}.", compiled, evaluation) if sub is not None else [],
-        note=compiled.not_assessed.get(path, ""),
+        factors=children, note=note,
+        given=applies * (sum(c.score is not None for c in criteria)
+                         + sum(f.given for f in children)),
+        criteria_count=applies * (len(criteria) + sum(f.criteria_count for f in children)),
     )
 
 

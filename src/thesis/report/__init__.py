@@ -57,6 +57,8 @@ def _factor_rows(factors: list[FactorResult], depth: int) -> Iterator[Row]:
         if f.note == NOT_APPLICABLE:
             continue
         note = f.note or (f.verdict or "")
+        if f.factors and f.given < f.criteria_count:
+            note += f"; {f.given} of {f.criteria_count} criteria given"
         yield Row(depth, "factor", f.title, "", fmt_score(f.score), f"{f.share:.0%}",
                   f.source, note)
         yield from _factor_rows(f.factors, depth + 1)
