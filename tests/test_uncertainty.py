@@ -176,3 +176,10 @@ def test_what_would_move_a_company_verdict() -> None:
     assert change.verdict == "moat in the making"
     assert change.score == pytest.approx(69.0)
     assert change.factor == "Application-layer moat strategies"
+
+
+def test_notebooks_show_results_as_markdown() -> None:
+    company = thesis.score(thesis.load_company(CASEBOOK), samples=128)
+    assert company._repr_markdown_().startswith("# Casebook (hypothetical): Investment thesis")
+    market = thesis.score_market(thesis.load_market(AI_2025), samples=128)
+    assert "benign bubble" in market._repr_markdown_()

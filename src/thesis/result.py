@@ -183,6 +183,12 @@ class ScoreResult(ScorecardResult):
     positions: list[PositionResult] = []
     """What the source documents' authors would say of this company (thesis scorecard only)."""
 
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the scorecard as the markdown report, not as a wall of fields."""
+        from thesis.report.markdown import render
+
+        return render(self)
+
 
 class StageResult(_Result):
     """Where the subject stands on the scorecard's cycle (seed 004's bubble sequence)."""
@@ -252,3 +258,8 @@ class BubbleResult(ScorecardResult):
     stage: StageResult | None = None
     run_up: RunUpResult | None = None
     comparison: Comparison | None = None
+
+    def _repr_markdown_(self) -> str:
+        from thesis.report.bubble import render_markdown
+
+        return render_markdown(self)
