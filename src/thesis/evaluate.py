@@ -40,6 +40,15 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class _Parts:
+    """Where one evaluation collects the scores of its factors, criteria and gates by path."""
+
+    factors: dict[str, Array]
+    criteria: dict[str, Array]
+    gates: dict[str, Array]
+
+
+@dataclass(frozen=True)
 class _Criterion:
     path: str
     input: str
@@ -147,16 +156,16 @@ class Compiled:
                 cache[path] = self.space.column(path, columns)
             return cache[path]
 
-        out = Evaluation(np.empty(0), {}, {}, {})
-        composite = self._card(self._root, value, out, len(x))
-        stage = self._stages(composite, out.factors, value) if self._stages else None
-        return Evaluation(composite, out.factors, out.criteria, out.gates, stage)
+        parts = _Parts({}, {}, {})
+        composite = self._card(self._root, value, parts, len(x))
+        stage = self._stages(composite, parts.factors, value) if self._stages else None
+        return Evaluation(composite, parts.factors, parts.criteria, parts.gates, stage)
 
     def composite(self, x: Array) -> Array:
         """Only the composite score: the function sensitivity analysis looks at."""
         return self(x).composite
 
-    def _card(self, card: _Card, value: Callable[[str], Array], out: Evaluation, n: int) -> Array:
+    def _card(self, card: _Card, value: Callable[[str], Array], out: _Parts, n: int) -> Array:
         total = np.zeros(n)
         weights = 0.0
         for factor in card.factors:
