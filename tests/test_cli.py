@@ -117,8 +117,10 @@ def test_usage_errors_exit_2() -> None:
 def test_validate_lists_every_problem_of_every_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: X\nlayer: application\nmoat: {diffusion: 7}\n")
-    result = run("validate", CASEBOOK, str(bad), str(EXAMPLES.parent / "scorecards" / "moat.yaml"))
+    result = run("validate", CASEBOOK, str(bad), str(EXAMPLES.parent / "scorecards" / "moat.yaml"),
+                 str(EXAMPLES.parent / "scorecards" / "positions" / "company.yaml"))
     assert result.exit_code == 2
+    assert "company.yaml: ok (positions)" in result.stdout
     assert f"{CASEBOOK}: ok (company)" in result.stdout
     assert "moat.yaml: ok (scorecard)" in result.stdout
     assert result.stderr.strip() == f"{bad}:3:8: moat.diffusion: must lie in [0, 1]"

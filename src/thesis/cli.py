@@ -211,6 +211,7 @@ def validate_command(
     """Check files without scoring them; every problem of every file is listed."""
     import thesis
     from thesis.load import file_kind, load_market
+    from thesis.positions import load_positions
     from thesis.runup import prices_of
     from thesis.yamlio import load as load_yaml
 
@@ -222,7 +223,8 @@ def validate_command(
             loaders: dict[str, Callable[[Path], object]] = {
                 "scorecard": thesis.load_scorecard,
                 "market": lambda path: prices_of(load_market(path), path),
-                "company": thesis.load_company}
+                "company": thesis.load_company,
+                "positions": load_positions}
             loaders[kind](file)
             typer.echo(f"{file}: ok ({kind})")
         except InputError as exc:

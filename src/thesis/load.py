@@ -21,8 +21,9 @@ M = TypeVar("M", bound=BaseModel)
 DEFAULT_SCORECARD = "thesis"
 
 
-FileKind = Literal["company", "market", "scorecard"]
-_USE = {"company": "thesis score", "market": "thesis bubble", "scorecard": "--scorecard"}
+FileKind = Literal["company", "market", "scorecard", "positions"]
+_USE = {"company": "thesis score", "market": "thesis bubble", "scorecard": "--scorecard",
+        "positions": "thesis validate"}
 
 
 def file_kind(data: Any) -> FileKind | None:
@@ -31,6 +32,8 @@ def file_kind(data: Any) -> FileKind | None:
         return None
     if "factors" in data:
         return "scorecard"
+    if "positions" in data:
+        return "positions"
     if "as_of" in data and "layer" not in data:
         return "market"
     if "layer" in data and "as_of" not in data:
