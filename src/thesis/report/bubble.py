@@ -12,7 +12,7 @@ from collections.abc import Callable
 from rich.text import Text
 
 from thesis.report import Format, fmt_score, rows
-from thesis.report.markdown import _cell, section_lines
+from thesis.report.markdown import _cell, scorecard_lines, section_lines
 from thesis.report.uncertainty import counterfactual_section, uncertainty_sections
 from thesis.result import BubbleResult, RunUpResult
 
@@ -86,13 +86,7 @@ def render_markdown(result: BubbleResult) -> str:
              f"As of {result.as_of}. **Bubble score {fmt_score(result.score)} / 100: "
              f"{result.verdict}** ({result.verdict_meaning}); {DIRECTION}.", "",
              f"Verdict bands: {_cell(result.verdict_source)}", "",
-             "| | item | given | score | share | note | source |",
-             "|---|---|---|---|---|---|---|"]
-    for row in rows(result):
-        label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
-        lines.append(f"| {row.kind} | {'&nbsp;&nbsp;' * row.depth}{label} | "
-                     f"{_cell(row.given)} | {row.score} | {row.share} | {_cell(row.note)} | "
-                     f"{_cell(row.source)} |")
+             *scorecard_lines(result)]
     lines += section_lines(sections(result))
     return "\n".join(lines) + "\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from thesis.report import agreement, fmt_score, regime_line, rows, spoken
 from thesis.report.uncertainty import counterfactual_section, uncertainty_sections
-from thesis.result import ScoreResult
+from thesis.result import ScorecardResult, ScoreResult
 
 
 def _cell(text: str) -> str:
@@ -19,6 +19,18 @@ def section_lines(sections: list[tuple[str, list[str]]]) -> list[str]:
     return out
 
 
+def scorecard_lines(result: ScorecardResult) -> list[str]:
+    """The factor tree as a markdown table, sources in full."""
+    lines = ["| | item | given | score | share | note | source |",
+             "|---|---|---|---|---|---|---|"]
+    for row in rows(result):
+        indent = "&nbsp;&nbsp;" * row.depth
+        label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
+        lines.append(f"| {row.kind} | {indent}{label} | {_cell(row.given)} | {row.score} | "
+                     f"{row.share} | {_cell(row.note)} | {_cell(row.source)} |")
+    return lines
+
+
 def render(result: ScoreResult) -> str:
     lines = [
         f"# {result.company}: {result.scorecard_title}",
@@ -28,14 +40,8 @@ def render(result: ScoreResult) -> str:
         f"Layer: {result.layer}. Verdict bands: {_cell(result.verdict_source)}",
         "",
         *([regime_line(result), ""] if regime_line(result) else []),
-        "| | item | given | score | share | note | source |",
-        "|---|---|---|---|---|---|---|",
+        *scorecard_lines(result),
     ]
-    for row in rows(result):
-        indent = "&nbsp;&nbsp;" * row.depth
-        label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
-        lines.append(f"| {row.kind} | {indent}{label} | {_cell(row.given)} | {row.score} | "
-                     f"{row.share} | {_cell(row.note)} | {_cell(row.source)} |")
     lines += section_lines([*uncertainty_sections(result.uncertainty),
                             counterfactual_section(result)])
     if spoken(result):
