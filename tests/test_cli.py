@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,28 @@ def test_a_market_scorecard_is_refused_for_a_company() -> None:
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "error: scorecard 'bubble' scores a market, not a company (a market goes to thesis bubble)")
+
+
+def test_html_report_is_one_self_contained_page(tmp_path: Path) -> None:
+    page = tmp_path / "casebook.html"
+    result = run("score", CASEBOOK, "-f", "html", "--samples", "256", "-o", str(page))
+    assert result.exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>")
+    assert "<h1>Casebook (hypothetical): Investment thesis</h1>" in text
+    assert text.count("<svg") == 1  # the chart, inline
+    assert "What the sources would say" in text
+    assert "<script" not in text
+    mask = os.umask(0)
+    os.umask(mask)
+    assert page.stat().st_mode & 0o777 == 0o666 & ~mask  # as any file written, not private
+    market = tmp_path / "ai.html"
+    assert run("bubble", str(EXAMPLES / "markets" / "ai-2025.yaml"), "-f", "html",
+               "-o", str(market)).exit_code == 0
+    assert "benign bubble" in market.read_text(encoding="utf-8")
+
+
+def test_html_without_samples_has_no_chart() -> None:
+    result = run("score", CASEBOOK, "-f", "html", "--samples", "0")
+    assert result.exit_code == 0
+    assert "<svg" not in result.stdout

@@ -88,6 +88,9 @@ def write_file(data: bytes, output: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        Path(tmp).chmod(0o666 & ~mask)  # mkstemp makes the file private; a report is not
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -106,14 +109,12 @@ def _check_chart(chart: Path | None, samples: int) -> None:
         _fail(["error: --chart draws the Monte Carlo sample: it needs --samples above 0"], 2)
 
 
-def _draw(chart: Path | None, result: ScorecardResult, subject: str,
-          card: Scorecard) -> bytes | None:
+def _draw(chart: Path | None, result: ScorecardResult, subject: str) -> bytes | None:
     if chart is None:
         return None
     from thesis.report.chart import render_chart
 
-    return render_chart(result, subject, [v.min for v in card.verdicts],
-                        CHART_FORMATS[chart.suffix.lower()])
+    return render_chart(result, subject, CHART_FORMATS[chart.suffix.lower()])
 
 
 def _write(report: tuple[str, bytes | None], output: Path | None, chart: Path | None) -> None:
@@ -164,7 +165,7 @@ def score_command(
                                   market_regime=regime)
         except NothingToScoreError as exc:
             raise InputError.single(file, str(exc)) from None
-        return renderer(fmt)(result), _draw(chart, result, company.name, card)
+        return renderer(fmt)(result), _draw(chart, result, company.name)
 
     _write(guarded(run), output, chart)
 
@@ -198,7 +199,7 @@ def bubble_command(
         if compare is not None:
             other = score_market(load_market(compare), card, market_file=compare, samples=0)
             result = compare_markets(result, other)
-        return bubble_renderer(fmt)(result), _draw(chart, result, result.market, card)
+        return bubble_renderer(fmt)(result), _draw(chart, result, result.market)
 
     _write(guarded(run), output, chart)
 
@@ -243,7 +244,6 @@ def schema_command(
 
     from thesis.company import Company
     from thesis.market import Market
-    from thesis.scorecard import Scorecard
 
     models: dict[str, type[BaseModel]] = {"company": Company, "market": Market,
                                           "scorecard": Scorecard}

@@ -144,6 +144,8 @@ class ScorecardResult(_Result):
     """None when scored at the base case only (samples = 0)."""
     counterfactuals: list[Counterfactual] = []
     """The nearest single-input changes that move the verdict."""
+    verdict_floors: dict[str, float] = {}
+    """Each verdict band's lowest score, highest band first."""
 
 
 class MarketRegime(_Result):

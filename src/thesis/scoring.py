@@ -85,6 +85,7 @@ def scorecard_result(card: Scorecard, compiled: Compiled, evaluation: Evaluation
         uncertainty=analyse(compiled, samples=samples, seed=seed, method=method)
         if samples > 0 else None,
         counterfactuals=counterfactuals(compiled),
+        verdict_floors={v.label: v.min for v in card.verdicts},
     )
 
 

@@ -21,6 +21,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ def renderer(fmt: Format) -> Callable[[ScoreResult], str]:
         from thesis.report.json import render
     elif fmt is Format.markdown:
         from thesis.report.markdown import render
+    elif fmt is Format.html:
+        from thesis.report.html import render
     else:
         from thesis.report.table import render
     return render

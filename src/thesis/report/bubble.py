@@ -96,4 +96,7 @@ def render_json(result: BubbleResult) -> str:
 
 
 def bubble_renderer(fmt: Format) -> Callable[[BubbleResult], str]:
-    return {Format.json: render_json, Format.markdown: render_markdown}.get(fmt, render_table)
+    from thesis.report.html import render_bubble
+
+    return {Format.json: render_json, Format.markdown: render_markdown,
+            Format.html: render_bubble}.get(fmt, render_table)

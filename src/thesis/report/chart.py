@@ -18,9 +18,8 @@ BAND_SHADES = ["#eceff1", "#cfd8dc"]
 SHOWN_BARS = 8
 
 
-def render_chart(result: ScorecardResult, subject: str, verdict_mins: list[float],
-                 fmt: str = "png") -> bytes:
-    """The chart as image bytes; `verdict_mins` are the scorecard's band floors, highest first."""
+def render_chart(result: ScorecardResult, subject: str, fmt: str = "png") -> bytes:
+    """The chart as PNG or SVG bytes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -31,7 +30,7 @@ def render_chart(result: ScorecardResult, subject: str, verdict_mins: list[float
         raise ValueError("a chart needs a Monte Carlo run (samples > 0)")
     figure = Figure(figsize=(12, 4.8), layout="constrained")
     left, right = figure.subplots(1, 2, width_ratios=[1, 1.25])
-    _distribution(left, result, u, verdict_mins)
+    _distribution(left, result, u, list(result.verdict_floors.values()))
     _tornado(right, u)
     figure.suptitle(f"{subject}: {result.scorecard_title} - {result.score:.1f}, {result.verdict}"
                     f" ({u.samples:,} samples, seed {u.seed})", fontsize=11)
