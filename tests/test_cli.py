@@ -36,6 +36,7 @@ def test_score_table_explains_every_factor() -> None:
     for words in ["Size of the pool", "Data flywheel", "Distribution", "seed 000", "borrowed"]:
         assert words in out
     assert "\x1b[" not in out  # NO_COLOR honoured
+    assert "Moat: durable moat | Revenue quality: real revenue" in out
 
 
 def test_score_json_has_the_contract_fields() -> None:

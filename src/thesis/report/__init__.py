@@ -86,6 +86,11 @@ def agreement(position: PositionResult) -> str:
     return "agrees" if position.agrees else "parts ways"
 
 
+def groups_line(result: ScorecardResult) -> str:
+    """The verdicts of the included scorecards in one line, e.g. `Moat: durable moat`."""
+    return " | ".join(f"{f.title}: {f.verdict}" for f in result.factors if f.verdict)
+
+
 def regime_line(result: ScoreResult) -> str:
     """The market regime beside the company's score, or "" when the file names no market."""
     m = result.market_regime

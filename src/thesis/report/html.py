@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from thesis.report import Row, agreement, fmt_score, regime_line, rows, spoken
+from thesis.report import Row, agreement, fmt_score, groups_line, regime_line, rows, spoken
 from thesis.report.uncertainty import counterfactual_section, uncertainty_sections
 from thesis.result import BubbleResult, ScorecardResult, ScoreResult
 
@@ -59,8 +59,7 @@ def render(result: ScoreResult) -> str:
             f"<b>{escape(result.verdict)}</b></span> - {escape(result.verdict_meaning)}",
             f"<span class='dim'>Layer: {escape(result.layer)}. Verdict bands: "
             f"{escape(result.verdict_source)}</span>"]
-    if regime_line(result):
-        lead.append(escape(regime_line(result)))
+    lead += [escape(line) for line in (groups_line(result), regime_line(result)) if line]
     tail = ""
     if spoken(result):
         cells = "".join(

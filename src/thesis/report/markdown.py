@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thesis.report import agreement, fmt_score, regime_line, rows, spoken
+from thesis.report import agreement, fmt_score, groups_line, regime_line, rows, spoken
 from thesis.report.uncertainty import counterfactual_section, uncertainty_sections
 from thesis.result import ScorecardResult, ScoreResult
 
@@ -39,6 +39,7 @@ def render(result: ScoreResult) -> str:
         "",
         f"Layer: {result.layer}. Verdict bands: {_cell(result.verdict_source)}",
         "",
+        *([groups_line(result), ""] if groups_line(result) else []),
         *([regime_line(result), ""] if regime_line(result) else []),
         *scorecard_lines(result),
     ]

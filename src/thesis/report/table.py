@@ -16,6 +16,7 @@ from thesis.report import (
     Row,
     agreement,
     fmt_score,
+    groups_line,
     not_applicable,
     regime_line,
     rows,
@@ -43,6 +44,8 @@ def render(result: ScoreResult) -> str:
                             (result.scorecard_title, "dim")))
     out.print(Text.assemble("Score ", (f"{fmt_score(result.score)} / 100", "bold"), "  ",
                             (result.verdict, "bold cyan"), f"  {result.verdict_meaning}"))
+    if groups_line(result):
+        out.print(Text(groups_line(result), style="cyan"))
     if regime_line(result):
         out.print(Text(regime_line(result), style="magenta"))
     if result.uncertainty is not None:
