@@ -2,7 +2,7 @@
 
     pip install -e ".[dev,bench]" && python benchmarks/run.py
 
-1. Sobol indices of the Ishigami function: ours (thesis.sensitivity) against SALib's
+1. Sobol indices of the Ishigami function: ours (thesis.engine.sensitivity) against SALib's
    (SALib.sample.sobol + SALib.analyze.sobol, first and total order only), at N = 2^14 and
    2^16 base samples. Both make N (k + 2) model evaluations from the same kind of design
    (scrambled Sobol, Saltelli 2010 scheme), so the comparison is at equal evaluations. With no
@@ -59,8 +59,8 @@ def measure(action: Callable[[], Any], repeats: int = 3) -> tuple[float, float, 
 
 
 def ours(n: int, resamples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from thesis.sensitivity import sobol_indices
-    from thesis.uncertain import Uniform
+    from thesis.engine.sensitivity import sobol_indices
+    from thesis.models.distributions import Uniform
 
     box = {f"x{i}": Uniform(low=-np.pi, high=np.pi) for i in (1, 2, 3)}
     r = sobol_indices(ishigami, box, n=n, seed=1, bootstrap=resamples)
@@ -102,7 +102,7 @@ def sobol_rows() -> list[list[str]]:
 
 def evaluator_rows(n: int = 1_000_000) -> list[list[str]]:
     import thesis
-    from thesis.scoring import compile_for
+    from thesis.run import compile_for
 
     company = thesis.load_company(CASEBOOK)
     rows = []
@@ -116,7 +116,7 @@ def evaluator_rows(n: int = 1_000_000) -> list[list[str]]:
 
 
 def fit_seconds() -> float:
-    from thesis.retention import fit_sbg
+    from thesis.engine.retention import fit_sbg
 
     curve = [1.0, 0.82, 0.74, 0.71, 0.70, 0.69, 0.685, 0.68, 0.676, 0.672, 0.67, 0.668, 0.666]
     fit_sbg(curve)

@@ -17,6 +17,7 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+SCORECARDS = ROOT / "src" / "thesis" / "scorecards"
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import numpy as np
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from thesis.evaluate import Compiled
-from thesis.inputs import catalogue
-from thesis.scorecard import Categories, Curve, EvidenceRule, Scorecard
-from thesis.uncertain import InputKind
+from thesis.engine.compile import Compiled
+from thesis.engine.space import catalogue
+from thesis.models.distributions import InputKind
+from thesis.models.scorecard import Categories, Curve, EvidenceRule, Scorecard
 
 
 def wide_value(kind: InputKind) -> Any:

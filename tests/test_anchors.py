@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import ROOT
-from thesis.yamlio import load
+from thesis.files.yaml import load
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt")
@@ -37,7 +37,7 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-FILES = sorted((ROOT / "scorecards").rglob("*.yaml"))
+FILES = sorted((ROOT / "src" / "thesis" / "scorecards").rglob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

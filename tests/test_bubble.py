@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, SCORECARDS
 from thesis.bubble import compare, score_market
 from thesis.cli import app
+from thesis.engine.compile import compile_scorecard
 from thesis.errors import InputError
-from thesis.evaluate import compile_scorecard
-from thesis.load import load_market, load_scorecard
-from thesis.market import input_space
+from thesis.files.load import load_market, load_scorecard
+from thesis.models.market import input_space
 
 AI = EXAMPLES / "markets" / "ai-2025.yaml"
 DOTCOM = EXAMPLES / "markets" / "dotcom-2000.yaml"
@@ -203,7 +203,7 @@ def test_committed_market_schema_is_fresh() -> None:
 
 
 def test_stage_signs_are_checked_against_the_market(write) -> None:
-    card = (EXAMPLES.parent / "scorecards" / "bubble.yaml").read_text()
+    card = (SCORECARDS / "bubble.yaml").read_text()
     bad = card.replace("{of: prices.drawdown_from_peak, at_least: 0.4}",
                        "{of: prices.drawdown, at_least: 0.4}")
     bad = bad.replace("{of: factors.valuation, at_least: 50}",

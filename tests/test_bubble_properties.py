@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.strategies import directions, full_subject, uniforms
-from thesis.evaluate import Compiled, compile_scorecard
-from thesis.load import load_scorecard
-from thesis.market import Market, input_space
-from thesis.scorecard import Scorecard
+from thesis.engine.compile import Compiled, compile_scorecard
+from thesis.files.load import load_scorecard
+from thesis.models.market import Market, input_space
+from thesis.models.scorecard import Scorecard
 
 # Ranges that span every curve's breakpoints, so the rules are exercised rather than saturated
 # (lognormal {p10, p90} where the default wide value is one, so the keys replace it).

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, SCORECARDS
 from thesis import __version__
 from thesis.cli import app
 
@@ -119,8 +119,8 @@ def test_usage_errors_exit_2() -> None:
 def test_validate_lists_every_problem_of_every_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: X\nlayer: application\nmoat: {diffusion: 7}\n")
-    result = run("validate", CASEBOOK, str(bad), str(EXAMPLES.parent / "scorecards" / "moat.yaml"),
-                 str(EXAMPLES.parent / "scorecards" / "positions" / "company.yaml"))
+    result = run("validate", CASEBOOK, str(bad), str(SCORECARDS / "moat.yaml"),
+                 str(SCORECARDS / "positions" / "company.yaml"))
     assert result.exit_code == 2
     assert "company.yaml: ok (positions)" in result.stdout
     assert f"{CASEBOOK}: ok (company)" in result.stdout

@@ -7,10 +7,10 @@ import pytest
 
 import thesis
 from tests.conftest import EXAMPLES
-from thesis.evaluate import NothingToScoreError, gate_function, rule_function
+from thesis.engine.compile import NothingToScoreError, gate_function, rule_function
+from thesis.models.scorecard import Categories, Curve, EvidenceRule, Gate
 from thesis.report import rows
-from thesis.scorecard import Categories, Curve, EvidenceRule, Gate
-from thesis.scoring import compile_for
+from thesis.run import compile_for
 
 
 def test_curve_interpolates_and_is_flat_outside() -> None:

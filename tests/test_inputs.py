@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import thesis
-from thesis.company import input_space
-from thesis.inputs import Input, compact
-from thesis.uncertain import Uniform
+from thesis.engine.space import Input, compact
+from thesis.models.company import input_space
+from thesis.models.distributions import Uniform
 
 
 def test_evidence_is_a_bernoulli_draw_non_decreasing_in_u() -> None:

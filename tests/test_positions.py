@@ -7,7 +7,7 @@ import pytest
 import thesis
 from tests.conftest import EXAMPLES
 from thesis.errors import InputError
-from thesis.positions import load_positions
+from thesis.models.positions import load_positions
 
 
 def result_for(name: str) -> thesis.ScoreResult:

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import thesis
 from tests.strategies import directions, full_subject, uniforms
-from thesis.company import Company
-from thesis.scorecard import shipped_dir
-from thesis.scoring import compile_for
+from thesis.models.company import Company
+from thesis.models.scorecard import shipped_dir
+from thesis.run import compile_for
 
 COMPANY_CARDS = [p.stem for p in sorted(shipped_dir().glob("*.yaml"))
                  if thesis.load_scorecard(p.stem).subject == "company"]
@@ -95,8 +95,8 @@ def test_a_point_scores_as_its_degenerate_distribution(value: float, employees: 
 @given(st.permutations(["name: K", "layer: application", "moat: {end_to_end_solution: 0.3}",
                         "workflow: {billable: true}", "market_pool: {employees: 1000}"]))
 def test_key_order_does_not_matter(lines) -> None:
-    from thesis.validation import validate
-    from thesis.yamlio import parse
+    from thesis.files.validate import validate
+    from thesis.files.yaml import parse
 
     shuffled = validate(Company, parse("\n".join(lines).encode()))
     ordered = validate(Company, parse(

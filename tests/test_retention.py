@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import thesis
 from tests.conftest import EXAMPLES
 from thesis.cli import app
-from thesis.retention import Cohort, as_cohort, fit_sbg, log_likelihood, read
+from thesis.engine.retention import Cohort, as_cohort, fit_sbg, log_likelihood, read
 
 # Fader & Hardie (2007), "How to project customer retention", J. Interactive Marketing 21(1):
 # survival (% of the 1,000 customers who started in year 0) for years 0-7, the fitted

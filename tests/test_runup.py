@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from thesis.engine.runup import CRASH_BY_NET_RUN_UP, Close, prices_of, read_csv, run_up
 from thesis.errors import InputError
-from thesis.load import load_market
-from thesis.runup import CRASH_BY_NET_RUN_UP, Close, prices_of, read_csv, run_up
+from thesis.files.load import load_market
 
 
 def closes(*rows: tuple[str, float, float | None]) -> list[Close]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from thesis.inputs import Input
-from thesis.sensitivity import pick_freeze, sobol_indices, tornado
-from thesis.uncertain import Normal, Uniform
+from thesis.engine.sensitivity import pick_freeze, sobol_indices, tornado
+from thesis.engine.space import Input
+from thesis.models.distributions import Normal, Uniform
 
 # Ishigami & Homma (1990) with a = 7, b = 0.1 on [-pi, pi]^3; the indices are analytic, e.g.
 # Saltelli et al. (2008), "Global Sensitivity Analysis: The Primer", section 4.

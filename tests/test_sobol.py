@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy.stats import qmc
 
-from thesis.sampling import uniform_design
-from thesis.sobol import sobol_points
+from thesis.engine.qmc import sobol_points
+from thesis.engine.sampling import uniform_design
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 10, 64, 250])

@@ -7,7 +7,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
 from scipy import stats
 
-from thesis.uncertain import (
+from thesis.models.distributions import (
     Beta,
     Evidence,
     LogNormal,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from thesis.errors import InputError
-from thesis.yamlio import MAX_BYTES, MAX_DEPTH, dotted, load, parse
+from thesis.files.yaml import MAX_BYTES, MAX_DEPTH, dotted, load, parse
 
 
 def problem_of(raw: bytes | str) -> str:

@@ -19,29 +19,29 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from thesis.bubble import score_market
-    from thesis.company import Company
     from thesis.errors import InputError, Problem, ThesisError
-    from thesis.load import load_company, load_market, load_scorecard
-    from thesis.market import Market
+    from thesis.files.load import load_company, load_market, load_scorecard
+    from thesis.models.company import Company
+    from thesis.models.market import Market
+    from thesis.models.scorecard import Scorecard
     from thesis.result import BubbleResult, ScoreResult
-    from thesis.scorecard import Scorecard
-    from thesis.scoring import score
+    from thesis.run import score
 
 __version__ = "0.1.0"
 
 _HOMES = {
     "BubbleResult": "thesis.result",
-    "Company": "thesis.company",
+    "Company": "thesis.models.company",
     "InputError": "thesis.errors",
-    "Market": "thesis.market",
+    "Market": "thesis.models.market",
     "Problem": "thesis.errors",
     "ScoreResult": "thesis.result",
-    "Scorecard": "thesis.scorecard",
+    "Scorecard": "thesis.models.scorecard",
     "ThesisError": "thesis.errors",
-    "load_company": "thesis.load",
-    "load_market": "thesis.load",
-    "load_scorecard": "thesis.load",
-    "score": "thesis.scoring",
+    "load_company": "thesis.files.load",
+    "load_market": "thesis.files.load",
+    "load_scorecard": "thesis.files.load",
+    "score": "thesis.run",
     "score_market": "thesis.bubble",
 }
 

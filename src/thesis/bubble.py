@@ -12,11 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from thesis.company import Company, resolve_market_path
+from thesis.engine.analysis import DEFAULT_SAMPLES
+from thesis.engine.compile import Compiled, NothingToScoreError, compile_scorecard
+from thesis.engine.runup import prices_of, run_up
+from thesis.engine.sampling import Method, SeedLike, generator, uniform_design
 from thesis.errors import InputError, ThesisError
-from thesis.evaluate import Compiled, NothingToScoreError, compile_scorecard
-from thesis.load import load_market, load_scorecard
-from thesis.market import Market, input_space
+from thesis.files.load import load_market, load_scorecard
+from thesis.files.yaml import load as load_yaml
+from thesis.models.company import Company, resolve_market_path
+from thesis.models.market import Market, input_space
+from thesis.models.scorecard import Scorecard
 from thesis.result import (
     BubbleResult,
     Comparison,
@@ -25,12 +30,7 @@ from thesis.result import (
     MarketRegime,
     StageResult,
 )
-from thesis.runup import prices_of, run_up
-from thesis.sampling import Method, SeedLike, generator, uniform_design
-from thesis.scorecard import Scorecard
-from thesis.scoring import scorecard_result
-from thesis.uncertainty import DEFAULT_SAMPLES
-from thesis.yamlio import load as load_yaml
+from thesis.run import scorecard_result
 
 DEFAULT_BUBBLE_SCORECARD = "bubble"
 

@@ -17,12 +17,12 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from thesis import __version__
+from thesis.engine.analysis import DEFAULT_SAMPLES
+from thesis.engine.compile import NothingToScoreError
 from thesis.errors import InputError, ThesisError
-from thesis.evaluate import NothingToScoreError
+from thesis.models.scorecard import Scorecard
 from thesis.report import Format, renderer
 from thesis.result import ScorecardResult
-from thesis.scorecard import Scorecard
-from thesis.uncertainty import DEFAULT_SAMPLES
 
 app = typer.Typer(
     add_completion=False,
@@ -187,7 +187,7 @@ def bubble_command(
     """Read a market with the six-factor bubble scorecard: verdict, stage, what would move it."""
     from thesis.bubble import compare as compare_markets
     from thesis.bubble import score_market
-    from thesis.load import load_market, load_scorecard
+    from thesis.files.load import load_market, load_scorecard
     from thesis.report.bubble import bubble_renderer
 
     _check_chart(chart, samples)
@@ -211,10 +211,10 @@ def validate_command(
 ) -> None:
     """Check files without scoring them; every problem of every file is listed."""
     import thesis
-    from thesis.load import file_kind, load_market
-    from thesis.positions import load_positions
-    from thesis.runup import prices_of
-    from thesis.yamlio import load as load_yaml
+    from thesis.engine.runup import prices_of
+    from thesis.files.load import file_kind, load_market
+    from thesis.files.yaml import load as load_yaml
+    from thesis.models.positions import load_positions
 
     problems: list[str] = []
     for file in files:
@@ -242,8 +242,8 @@ def schema_command(
     """Print the JSON Schema of a file type, for editor validation of YAML."""
     from pydantic import BaseModel
 
-    from thesis.company import Company
-    from thesis.market import Market
+    from thesis.models.company import Company
+    from thesis.models.market import Market
 
     models: dict[str, type[BaseModel]] = {"company": Company, "market": Market,
                                           "scorecard": Scorecard}

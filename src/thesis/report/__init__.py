@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from thesis.evaluate import NOT_APPLICABLE
+from thesis.engine.compile import NOT_APPLICABLE
 from thesis.result import FactorResult, PositionResult, ScorecardResult, ScoreResult
 
 _SEED = re.compile(r"\b(\d{3})_[0-9a-f]{16}\.txt")

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 from pydantic import BaseModel
 
-from thesis.uncertain import Array, Categorical, Distribution, InputKind, Kind, Point
+from thesis.models.distributions import Array, Categorical, Distribution, InputKind, Kind, Point
 
 T = TypeVar("T")
 

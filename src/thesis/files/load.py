@@ -8,13 +8,13 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from thesis.company import Company
 from thesis.errors import InputError, Problem
-from thesis.market import Market
-from thesis.scorecard import Scorecard, problems_against, shipped, subject_inputs
-from thesis.validation import validate
-from thesis.yamlio import Document
-from thesis.yamlio import load as load_yaml
+from thesis.files.validate import validate
+from thesis.files.yaml import Document
+from thesis.files.yaml import load as load_yaml
+from thesis.models.company import Company
+from thesis.models.market import Market
+from thesis.models.scorecard import Scorecard, problems_against, shipped, subject_inputs
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -1,6 +1,6 @@
 """How sure is a score, and what does it hinge on: Monte Carlo over a compiled scorecard.
 
-One Saltelli design (see `thesis.sensitivity`) serves everything: its first N rows are the
+One Saltelli design (see `thesis.engine.sensitivity`) serves everything: its first N rows are the
 Monte Carlo sample of the score (scrambled Sobol by default), and all N (k + 2) rows give the
 Sobol indices that rank which inputs' uncertainty matters. The P10-P90 tornado is one more
 evaluation of 2k rows. "P10" is the 10th percentile: 10% of samples score lower.
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from thesis.evaluate import Compiled
+from thesis.engine.compile import Compiled
+from thesis.engine.sampling import Method, SeedLike, generator, uniform_design
+from thesis.engine.sensitivity import indices_from_outputs, pick_freeze, quantiles, tornado
+from thesis.models.scorecard import Scorecard
 from thesis.result import Driver, ScoreDistribution, TornadoBar, Uncertainty
-from thesis.sampling import Method, SeedLike, generator, uniform_design
-from thesis.scorecard import Scorecard
-from thesis.sensitivity import indices_from_outputs, pick_freeze, quantiles, tornado
 
 DEFAULT_SAMPLES = 4096
 DRIVER_SHARE = 0.05

@@ -1,4 +1,4 @@
-"""Uniform designs for Monte Carlo: scrambled Sobol points (thesis.sobol) by default, plain
+"""Uniform designs for Monte Carlo: scrambled Sobol points (thesis.engine.qmc) by default, plain
 random on request.
 
 Every input is drawn from a uniform through its inverse CDF (`Input.draw`), so one (N x k)
@@ -14,8 +14,8 @@ from typing import Literal
 
 import numpy as np
 
-from thesis.sobol import sobol_points
-from thesis.uncertain import Array
+from thesis.engine.qmc import sobol_points
+from thesis.models.distributions import Array
 
 Method = Literal["sobol", "random"]
 SeedLike = int | np.random.Generator | np.random.SeedSequence | None

@@ -26,9 +26,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from thesis.cycle import Stage, stage_problems
-from thesis.inputs import catalogue
-from thesis.uncertain import InputKind, Kind
+from thesis.engine.space import catalogue
+from thesis.engine.stages import Stage, stage_problems
+from thesis.models.distributions import InputKind, Kind
 
 Score = Annotated[float, Field(ge=0, le=100)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -152,7 +152,7 @@ class Scorecard(_Data):
     verdict_source: Source
     stages: list[Stage] = Field(
         default_factory=list, description="stages of a cycle and the signs that place a "
-        "subject at each (see thesis.cycle); shown beside the verdict")
+        "subject at each (see thesis.engine.stages); shown beside the verdict")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scorecard:
@@ -186,9 +186,8 @@ def _unique(ids: list[str], what: str) -> None:
 
 
 def shipped_dir() -> Path:
-    """Where the shipped scorecards are: inside the wheel, or at the top of a source checkout."""
-    inside = Path(__file__).parent / "scorecards"
-    return inside if inside.is_dir() else Path(__file__).parents[2] / "scorecards"
+    """Where the shipped scorecards are: inside the package."""
+    return Path(__file__).parents[1] / "scorecards"
 
 
 def shipped(name: str) -> Path:
@@ -241,7 +240,7 @@ def _unknown(path: str, inputs: dict[str, InputKind]) -> str:
 
 def subject_inputs(subject: str) -> dict[str, InputKind]:
     """The input paths a subject type offers, derived ones included."""
-    from thesis import company, market
+    from thesis.models import company, market
 
     model, derived = ((market.Market, market.DERIVED) if subject == "market"
                       else (company.Company, company.DERIVED))

@@ -17,11 +17,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from thesis.cycle import compile_stages, stage_inputs
+from thesis.engine.space import Input, InputSpace
+from thesis.engine.stages import compile_stages, stage_inputs
 from thesis.errors import ThesisError
-from thesis.inputs import Input, InputSpace
-from thesis.scorecard import Categories, Criterion, Curve, EvidenceRule, Factor, Gate, Scorecard
-from thesis.uncertain import Array
+from thesis.models.distributions import Array
+from thesis.models.scorecard import (
+    Categories,
+    Criterion,
+    Curve,
+    EvidenceRule,
+    Factor,
+    Gate,
+    Scorecard,
+)
 
 RuleFn = Callable[[Array], Array]
 NOT_APPLICABLE = "does not apply to this subject"

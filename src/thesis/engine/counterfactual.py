@@ -13,11 +13,11 @@ import math
 
 import numpy as np
 
-from thesis.evaluate import Compiled
-from thesis.inputs import Input
+from thesis.engine.analysis import verdict_index
+from thesis.engine.compile import Compiled
+from thesis.engine.space import Input
+from thesis.models.distributions import Array
 from thesis.result import Counterfactual
-from thesis.uncertain import Array
-from thesis.uncertainty import verdict_index
 
 LINEAR_STEPS = 401
 GEOMETRIC_SPAN = 100.0  # a positive base is swept from base / 100 to base x 100

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from thesis.inputs import InputSpace
-from thesis.uncertain import Array, InputKind
+from thesis.engine.space import InputSpace
+from thesis.models.distributions import Array, InputKind
 
 SCORE = "score"
 FACTOR_PREFIX = "factors."

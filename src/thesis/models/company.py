@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from thesis.inputs import Derived, Input, InputSpace, space_of
-from thesis.retention import Cohort, Reading, SBGFit, as_cohort, fit_sbg, read
-from thesis.uncertain import (
+from thesis.engine.retention import Cohort, Reading, SBGFit, as_cohort, fit_sbg, read
+from thesis.engine.space import Derived, Input, InputSpace, space_of
+from thesis.models.distributions import (
     Z90,
     Array,
     Evidence,
@@ -211,7 +211,7 @@ DERIVED = [
 FITTED = {RETENTION_6: InputKind("number", 0.0, 1.0)}
 """Inputs estimated from the company's data rather than stated: the month-6 survival of its
 cohorts (the horizon of the published retention benchmarks), from the pooled sBG fit
-(thesis.retention)."""
+(thesis.engine.retention)."""
 
 
 def cohort_fit(engagement: Engagement) -> tuple[SBGFit, Reading] | None:

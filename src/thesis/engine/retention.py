@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from thesis.uncertain import Array
+from thesis.models.distributions import Array
 
 NOMINAL_COHORT = 1000
 """Customers assumed in a cohort given as shares only: the size of Fader & Hardie's example."""

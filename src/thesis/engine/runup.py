@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 
 from thesis.errors import InputError, Problem
-from thesis.market import Market, PricePoint
+from thesis.files.yaml import load as load_yaml
+from thesis.models.market import Market, PricePoint
 from thesis.result import RunUpResult
-from thesis.yamlio import load as load_yaml
 
 WINDOW_YEARS = 2
 MAX_CSV_BYTES = 20_000_000  # ~80 years of daily closes is under 2 MB; beyond this is not prices

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from thesis.uncertain import Array
+from thesis.models.distributions import Array
 
 BITS = 30
 MAX_DIMENSION = 21201

@@ -6,12 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
-from thesis.company import Company, cohort_fit, input_space
-from thesis.counterfactual import counterfactuals
+from thesis.engine.analysis import DEFAULT_SAMPLES, analyse
+from thesis.engine.compile import NOT_APPLICABLE, Compiled, Evaluation, compile_scorecard
+from thesis.engine.counterfactual import counterfactuals
+from thesis.engine.sampling import Method, SeedLike
 from thesis.errors import ThesisError
-from thesis.evaluate import NOT_APPLICABLE, Compiled, Evaluation, compile_scorecard
-from thesis.load import load_scorecard
-from thesis.positions import judge, shipped_positions
+from thesis.files.load import load_scorecard
+from thesis.models.company import Company, cohort_fit, input_space
+from thesis.models.positions import judge, shipped_positions
+from thesis.models.scorecard import Categories, Curve, Factor, Rule, Scorecard
 from thesis.result import (
     CriterionResult,
     FactorResult,
@@ -21,9 +24,6 @@ from thesis.result import (
     ScorecardResult,
     ScoreResult,
 )
-from thesis.sampling import Method, SeedLike
-from thesis.scorecard import Categories, Curve, Factor, Rule, Scorecard
-from thesis.uncertainty import DEFAULT_SAMPLES, analyse
 
 
 def compile_for(company: Company, scorecard: Scorecard) -> Compiled:

@@ -18,8 +18,8 @@ from typing import Annotated
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from thesis.inputs import Derived, InputSpace, space_of
-from thesis.uncertain import Array, Evidence, Positive, Rate, Uncertain, categorical
+from thesis.engine.space import Derived, InputSpace, space_of
+from thesis.models.distributions import Array, Evidence, Positive, Rate, Uncertain, categorical
 
 ThemeKind = categorical(("platform_shift", "incremental", "hype_topic"))
 Funding = categorical(("now", "near_term", "distant"))

@@ -24,8 +24,8 @@ from typing import Protocol
 
 import numpy as np
 
-from thesis.sampling import EDGE, Method, SeedLike, generator, uniform_design
-from thesis.uncertain import Array
+from thesis.engine.sampling import EDGE, Method, SeedLike, generator, uniform_design
+from thesis.models.distributions import Array
 
 Model = Callable[[Array], Array]
 BOOTSTRAP_CELLS = 4_000_000

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from thesis.engine.space import find_in_type, model_class
 from thesis.errors import InputError, Problem
-from thesis.inputs import find_in_type, model_class
-from thesis.uncertain import SHAPE_TAGS
-from thesis.yamlio import Document
+from thesis.files.yaml import Document
+from thesis.models.distributions import SHAPE_TAGS
 
 M = TypeVar("M", bound=BaseModel)
 

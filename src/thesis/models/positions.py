@@ -17,13 +17,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from thesis.engine.space import InputSpace
 from thesis.errors import InputError
-from thesis.inputs import InputSpace
-from thesis.load import load_scorecard
+from thesis.files.load import load_scorecard
+from thesis.files.validate import validate
+from thesis.files.yaml import load as load_yaml
+from thesis.models.scorecard import shipped_dir, subject_inputs
 from thesis.result import FactorResult, PositionResult, ScorecardResult
-from thesis.scorecard import shipped_dir, subject_inputs
-from thesis.validation import validate
-from thesis.yamlio import load as load_yaml
 
 AGREEMENT_LINE = 50.0
 """A factor scoring at least this much counts as our score backing the company on it
