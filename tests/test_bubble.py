@@ -15,7 +15,7 @@ from thesis.cli import app
 from thesis.engine.compile import compile_scorecard
 from thesis.errors import InputError
 from thesis.files.load import load_market, load_scorecard
-from thesis.models.market import input_space
+from thesis.subjects import input_space
 
 AI = EXAMPLES / "markets" / "ai-2025.yaml"
 DOTCOM = EXAMPLES / "markets" / "dotcom-2000.yaml"
@@ -212,7 +212,8 @@ def test_stage_signs_are_checked_against_the_market(write) -> None:
     with pytest.raises(InputError) as info:
         load_scorecard(path)
     messages = {p.message for p in info.value.problems}
-    assert "unknown input 'prices.drawdown'" in messages
+    assert ("unknown input 'prices.drawdown'; did you mean 'prices.drawdown_from_peak'?"
+            in messages)
     assert "no factor 'price' in this scorecard" in messages
     assert all(p.line > 1 for p in info.value.problems)
 

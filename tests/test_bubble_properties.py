@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from tests.strategies import directions, full_subject, uniforms
 from thesis.engine.compile import Compiled, compile_scorecard
 from thesis.files.load import load_scorecard
-from thesis.models.market import Market, input_space
+from thesis.models.market import Market
 from thesis.models.scorecard import Scorecard
+from thesis.subjects import input_space
 
 # Ranges that span every curve's breakpoints, so the rules are exercised rather than saturated
 # (lognormal {p10, p90} where the default wide value is one, so the keys replace it).
@@ -45,10 +46,9 @@ def score_directions(card: Scorecard, compiled: Compiled) -> dict[int, int]:
     """The declared directions, with the denominator of a ratio pointing the other way."""
     out = directions(card, compiled)
     for derived in compiled.space.derived.values():
-        if derived.operator == "/":
-            for need in derived.needs[1:]:
-                if need in compiled.names and compiled.names.index(need) in out:
-                    out[compiled.names.index(need)] *= -1
+        for need, sign in zip(derived.needs, derived.signs, strict=True):
+            if need in compiled.names and compiled.names.index(need) in out:
+                out[compiled.names.index(need)] *= sign
     return out
 
 

@@ -7,8 +7,8 @@ import pytest
 
 import thesis
 from thesis.engine.space import Input, compact
-from thesis.models.company import input_space
 from thesis.models.distributions import Uniform
+from thesis.subjects import input_space
 
 
 def test_evidence_is_a_bernoulli_draw_non_decreasing_in_u() -> None:

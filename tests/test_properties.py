@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import thesis
 from tests.strategies import directions, full_subject, uniforms
+from thesis.files.load import shipped_dir
 from thesis.models.company import Company
-from thesis.models.scorecard import shipped_dir
 from thesis.run import compile_for
 
 COMPANY_CARDS = [p.stem for p in sorted(shipped_dir().glob("*.yaml"))

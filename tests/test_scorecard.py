@@ -8,8 +8,7 @@ import pytest
 
 import thesis
 from thesis.errors import InputError
-from thesis.files.load import dump_scorecard
-from thesis.models.scorecard import shipped_dir
+from thesis.files.load import dump_scorecard, shipped_dir
 
 CARD = """\
 id: tiny

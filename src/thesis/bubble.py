@@ -19,8 +19,8 @@ from thesis.engine.sampling import Method, SeedLike, generator, uniform_design
 from thesis.errors import InputError, ThesisError
 from thesis.files.load import load_market, load_scorecard
 from thesis.files.yaml import load as load_yaml
-from thesis.models.company import Company, resolve_market_path
-from thesis.models.market import Market, input_space
+from thesis.models.company import Company
+from thesis.models.market import Market
 from thesis.models.scorecard import Scorecard
 from thesis.result import (
     BubbleResult,
@@ -31,6 +31,7 @@ from thesis.result import (
     StageResult,
 )
 from thesis.run import scorecard_result
+from thesis.subjects import input_space
 
 DEFAULT_BUBBLE_SCORECARD = "bubble"
 
@@ -110,9 +111,9 @@ def _delta(mine: FactorResult, theirs: FactorResult | None) -> FactorDelta:
 
 def market_regime(company: Company, company_file: str | Path) -> MarketRegime | None:
     """The bubble reading of the market a company file points to (`market:`), if any."""
-    path = resolve_market_path(company, company_file)
-    if path is None:
+    if company.market is None:
         return None
+    path = (Path(company_file).parent / company.market).resolve()
     if not path.is_file():
         doc = load_yaml(company_file)
         raise InputError([doc.problem(("market",), f"no market file {company.market!r} "

@@ -12,7 +12,7 @@ from thesis.engine.counterfactual import counterfactuals
 from thesis.engine.sampling import Method, SeedLike
 from thesis.errors import ThesisError
 from thesis.files.load import load_scorecard
-from thesis.models.company import Company, cohort_fit, input_space
+from thesis.models.company import Company
 from thesis.models.positions import judge, shipped_positions
 from thesis.models.scorecard import Categories, Curve, Factor, Rule, Scorecard
 from thesis.result import (
@@ -24,12 +24,12 @@ from thesis.result import (
     ScorecardResult,
     ScoreResult,
 )
+from thesis.subjects import cohort_fit, context, input_space
 
 
 def compile_for(company: Company, scorecard: Scorecard) -> Compiled:
     """The scorecard bound to this company's inputs."""
-    context: dict[str, str] = {"layer": company.layer, "segment": company.segment or "not stated"}
-    return compile_scorecard(scorecard, input_space(company), context)
+    return compile_scorecard(scorecard, input_space(company), context(company))
 
 
 def score(company: Company, scorecard: Scorecard | str | Path | None = None, *,

@@ -103,10 +103,11 @@ class Derived:
     kind: Kind
     needs: tuple[str, ...]
     compute: Callable[..., Array]
-    explain: str = ""
     operator: str = "x"
     """How a report joins the needs when it shows what was given: `x` for a product, `/` for a
     ratio."""
+    signs: tuple[int, ...] = ()
+    """+1 where the column rises with a need, -1 where it falls (a ratio's denominator)."""
 
 
 @dataclass

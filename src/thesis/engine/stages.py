@@ -13,75 +13,12 @@ Placement is vectorised like the rest of the engine: one stage index per sample.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thesis.engine.space import InputSpace
-from thesis.models.distributions import Array, InputKind
-
-SCORE = "score"
-FACTOR_PREFIX = "factors."
-
-
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
-                              populate_by_name=True)
-
-
-class Sign(_Data):
-    """One sign of a stage: a bound on an input, on the composite score or on a factor."""
-
-    of: str = Field(description="an input path, 'score', or 'factors.<factor id>'")
-    at_least: float | None = None
-    at_most: float | None = None
-    among: list[str] | None = Field(default=None, alias="in",
-                                    description="for a category: holds for these choices")
-
-    @model_validator(mode="after")
-    def _one_test(self) -> Sign:
-        if (self.at_least is None and self.at_most is None) == (self.among is None):
-            raise ValueError("a sign needs at_least and/or at_most, or in: [choices]")
-        return self
-
-
-class Stage(_Data):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    title: str = Field(min_length=1)
-    meaning: str = ""
-    when: list[Sign] = Field(default_factory=list)
-    source: str = Field(min_length=3)
-
-
-def stage_problems(stages: list[Stage], inputs: dict[str, InputKind],
-                   factors: set[str]) -> list[tuple[tuple[Any, ...], str]]:
-    """Check the stages against the subject's inputs and the card's factors: (loc, message)."""
-    out: list[tuple[tuple[Any, ...], str]] = []
-    if stages and stages[0].when:
-        out.append((("stages", 0, "when"), "the first stage is the default: it takes no signs"))
-    ids = [s.id for s in stages]
-    for dupe in sorted({i for i in ids if ids.count(i) > 1}):
-        out.append((("stages",), f"duplicate stage id {dupe}"))
-    for si, stage in enumerate(stages):
-        for wi, sign in enumerate(stage.when):
-            loc = ("stages", si, "when", wi)
-            if sign.of == SCORE or sign.of.startswith(FACTOR_PREFIX):
-                factor = sign.of.removeprefix(FACTOR_PREFIX)
-                if sign.of != SCORE and factor not in factors:
-                    out.append(((*loc, "of"), f"no factor {factor!r} in this scorecard"))
-                elif sign.among is not None:
-                    out.append(((*loc, "in"), "a score takes at_least/at_most, not in"))
-                continue
-            kind = inputs.get(sign.of)
-            if kind is None:
-                out.append(((*loc, "of"), f"unknown input {sign.of!r}"))
-            elif (kind.kind == "category") != (sign.among is not None):
-                out.append((loc, "use in: [choices] for a category, at_least/at_most otherwise"))
-            elif sign.among is not None and set(sign.among) - set(kind.choices):
-                out.append(((*loc, "in"), f"choices are {', '.join(kind.choices)}"))
-    return out
-
+from thesis.models.distributions import Array
+from thesis.models.scorecard import FACTOR_PREFIX, SCORE, Sign, Stage
 
 StageFn = Callable[[Array, dict[str, Array], Callable[[str], Array]], Array]
 

@@ -8,13 +8,15 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
+from thesis.engine.checks import problems_against
 from thesis.errors import InputError, Problem
 from thesis.files.validate import validate
 from thesis.files.yaml import Document
 from thesis.files.yaml import load as load_yaml
 from thesis.models.company import Company
 from thesis.models.market import Market
-from thesis.models.scorecard import Scorecard, problems_against, shipped, subject_inputs
+from thesis.models.scorecard import Scorecard
+from thesis.subjects import KINDS
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -78,6 +80,15 @@ def load_scorecard(path_or_name: str | Path = DEFAULT_SCORECARD) -> Scorecard:
     return _load_scorecard(_scorecard_path(path_or_name, Path.cwd()), ())
 
 
+def shipped_dir() -> Path:
+    """Where the shipped scorecards are: inside the package."""
+    return Path(__file__).parents[1] / "scorecards"
+
+
+def shipped(name: str) -> Path:
+    return shipped_dir() / f"{name}.yaml"
+
+
 def _scorecard_path(ref: str | Path, base: Path) -> Path:
     candidate = Path(ref)
     if candidate.suffix in {".yaml", ".yml"}:
@@ -105,7 +116,7 @@ def _load_scorecard_file(path: Path, chain: tuple[Path, ...]) -> Scorecard:
     doc = load_yaml(path)
     card = validate(Scorecard, doc)
     found: list[Problem] = [doc.problem(loc, msg)
-                            for loc, msg in problems_against(card, subject_inputs(card.subject))]
+                            for loc, msg in problems_against(card, KINDS[card.subject].catalogue())]
     for index, factor in enumerate(card.factors):
         if factor.scorecard is None:
             continue

@@ -7,26 +7,13 @@ left out of its factor, never silently scored as zero.
 
 from __future__ import annotations
 
-import functools
 import itertools
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from thesis.engine.retention import Cohort, Reading, SBGFit, as_cohort, fit_sbg, read
-from thesis.engine.space import Derived, Input, InputSpace, space_of
-from thesis.models.distributions import (
-    Z90,
-    Array,
-    Evidence,
-    InputKind,
-    Normal,
-    Positive,
-    Rate,
-    Uncertain,
-    categorical,
-)
+from thesis.models.base import UserModel
+from thesis.models.distributions import Evidence, Positive, Rate, Uncertain, categorical
 
 Affordance = categorical(("low", "medium", "high"))
 Reach = categorical(("none", "borrowed", "owned"))
@@ -37,11 +24,7 @@ Pricing = categorical(("seat", "usage", "outcome"))
 Budget = categorical(("labour", "software", "new_spend"))
 
 
-class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class DataFlywheel(_Block):
+class DataFlywheel(UserModel):
     """Seed 000's test: own usage data, a unique dataset, and a business metric it moves."""
 
     own_usage_data: Evidence | None = None
@@ -56,7 +39,7 @@ class DataFlywheel(_Block):
     )
 
 
-class Moat(_Block):
+class Moat(UserModel):
     """Moat evidence: MAD (seed 003), the five strategies (seed 000), Casado's moats (seed 002)."""
 
     close_to_customer: Evidence | None = Field(
@@ -83,7 +66,7 @@ class Moat(_Block):
         default=None, description="who owns the route to users (seed 004)")
 
 
-class MarketPool(_Block):
+class MarketPool(UserModel):
     """Seed 001: size the pool first, employees x median wage of the jobs addressed."""
 
     employees: Positive | None = None
@@ -91,7 +74,7 @@ class MarketPool(_Block):
     automatable_share: Rate | None = None
 
 
-class Workflow(_Block):
+class Workflow(UserModel):
     """Seed 001: specialisation into repeatable, maintainable, billable production lines."""
 
     repeatable: Evidence | None = None
@@ -100,14 +83,14 @@ class Workflow(_Block):
     proven_in_production: Evidence | None = None
 
 
-class GrossMargin(_Block):
+class GrossMargin(UserModel):
     """Seed 000: the trajectory of gross margin matters, not today's level."""
 
     now: Margin | None = None  # type: ignore[valid-type]
     in_24_months: Margin | None = None  # type: ignore[valid-type]
 
 
-class Revenue(_Block):
+class Revenue(UserModel):
     """Is the revenue real (seed 000's "vibe revenue" test), and how good is it?"""
 
     arr_usd: Positive | None = None
@@ -127,7 +110,7 @@ class Revenue(_Block):
         default=None, description="whose budget it comes from: labour, software, or new spend")
 
 
-class CohortCurve(_Block):
+class CohortCurve(UserModel):
     """Share of one starting cohort still active, month by month from month 0."""
 
     start: str = Field(min_length=1, description="when the cohort started, e.g. 2025-01")
@@ -155,7 +138,7 @@ class CohortCurve(_Block):
         return active
 
 
-class Engagement(_Block):
+class Engagement(UserModel):
     """What people actually do with the product (seed 000): engagement and retention."""
 
     dau_mau: Rate | None = None
@@ -170,7 +153,7 @@ Segment = Literal["consumer_social", "consumer_transactional", "consumer_subscri
                   "smb_saas", "enterprise_saas"]
 
 
-class Company(_Block):
+class Company(UserModel):
     """A company as its analyst sees it."""
 
     name: str = Field(min_length=1)
@@ -188,68 +171,3 @@ class Company(_Block):
     moat: Moat = Moat()
     market_pool: MarketPool = MarketPool()
     workflow: Workflow = Workflow()
-
-
-def _product(*columns: Array) -> Array:
-    out = columns[0]
-    for column in columns[1:]:
-        out = out * column
-    return out
-
-
-DERIVED = [
-    Derived("market_pool.labour_pool_usd", "number",
-            ("market_pool.employees", "market_pool.median_wage_usd"), _product,
-            "employees x median wage (seed 001)"),
-    Derived("market_pool.addressable_usd", "number",
-            ("market_pool.employees", "market_pool.median_wage_usd",
-             "market_pool.automatable_share"), _product,
-            "employees x median wage x automatable share"),
-]
-
-
-FITTED = {RETENTION_6: InputKind("number", 0.0, 1.0)}
-"""Inputs estimated from the company's data rather than stated: the month-6 survival of its
-cohorts (the horizon of the published retention benchmarks), from the pooled sBG fit
-(thesis.engine.retention)."""
-
-
-def cohort_fit(engagement: Engagement) -> tuple[SBGFit, Reading] | None:
-    """The pooled sBG fit of the company's cohorts and its plain-language reading."""
-    if not engagement.cohorts:
-        return None
-    cohorts = tuple(as_cohort(c.active, c.size, c.start) for c in engagement.cohorts)
-    return _fit(cohorts)
-
-
-@functools.cache
-def _fit(cohorts: tuple[Cohort, ...]) -> tuple[SBGFit, Reading]:
-    fit = fit_sbg(list(cohorts))
-    longest = max(cohorts, key=lambda c: len(c.survival))
-    return fit, read(fit, longest)
-
-
-def input_space(company: Company) -> InputSpace:
-    """The company's inputs, with the derived and fitted ones its scorecards use."""
-    space = space_of(company, DERIVED)
-    fitted = cohort_fit(company.engagement)
-    if fitted is not None:
-        fit, reading = fitted
-        low, high = fit.survival_interval(6, level=0.8)
-        spread = Normal(mean=float(fit.survival(6)), sd=max(high - low, 1e-9) / (2 * Z90))
-        space.inputs[RETENTION_6] = Input(RETENTION_6, "number",
-                                           distribution=spread.within(0.0, 1.0),  # type: ignore[arg-type]
-                                           note=reading.text)
-    flywheel = company.moat.data_flywheel
-    if flywheel is not None:
-        named = flywheel.business_metric is not None and flywheel.business_metric.strip() != ""
-        moves = flywheel.moves_metric if flywheel.moves_metric is not None else 1.0
-        space.inputs["moat.data_flywheel.moves_metric"] = Input(
-            "moat.data_flywheel.moves_metric", "evidence", probability=moves if named else 0.0)
-    return space
-
-
-def resolve_market_path(company: Company, company_file: str | Path) -> Path | None:
-    if company.market is None:
-        return None
-    return (Path(company_file).parent / company.market).resolve()

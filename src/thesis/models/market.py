@@ -15,11 +15,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from thesis.engine.space import Derived, InputSpace, space_of
-from thesis.models.distributions import Array, Evidence, Positive, Rate, Uncertain, categorical
+from thesis.models.base import UserModel
+from thesis.models.distributions import Evidence, Positive, Rate, Uncertain, categorical
 
 ThemeKind = categorical(("platform_shift", "incremental", "hype_topic"))
 Funding = categorical(("now", "near_term", "distant"))
@@ -30,18 +29,14 @@ Growth = Uncertain(-1.0)
 Percent = Uncertain(0.0, 100.0)
 
 
-class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class Theme(_Block):
+class Theme(UserModel):
     """Is this worth 5-10 years of risk (a platform shift), or a hype topic (炒作热点)?"""
 
     kind: ThemeKind | None = Field(  # type: ignore[valid-type]
         default=None, description="platform_shift | incremental | hype_topic")
 
 
-class Penetration(_Block):
+class Penetration(UserModel):
     """Is the potential market huge and still growing fast (巨大的市场渗透)?"""
 
     adoption_speed_vs_prior: Positive | None = Field(
@@ -51,7 +46,7 @@ class Penetration(_Block):
         default=None, description="annual spend the theme addresses, US$")
 
 
-class Revenue(_Block):
+class Revenue(UserModel):
     """Is the revenue real, growing, and paying for the build-out now (收入和利润)?"""
 
     annual_revenue_usd: Positive | None = Field(
@@ -65,7 +60,7 @@ class Revenue(_Block):
         default=None, description="spending and debt commitments of the same companies, US$")
 
 
-class Leverage(_Block):
+class Leverage(UserModel):
     """Is the build-out financed by debt, and who holds the leverage (杠杆融资)?"""
 
     capex_debt_share: Rate | None = Field(
@@ -79,7 +74,7 @@ class Leverage(_Block):
         default=None, description="how easy retail leverage is (2x/3x ETFs, perpetuals)")
 
 
-class Valuation(_Block):
+class Valuation(UserModel):
     """How stretched are prices (估值)?"""
 
     leaders_forward_pe: Positive | None = Field(
@@ -90,7 +85,7 @@ class Valuation(_Block):
         default=None, description="Shiller cyclically adjusted P/E of the broad market")
 
 
-class Speculation(_Block):
+class Speculation(UserModel):
     """Who speculates (投机)? Speculators must be retail, not institutions."""
 
     speculators: Speculators | None = Field(  # type: ignore[valid-type]
@@ -104,13 +99,13 @@ class Speculation(_Block):
         description="are insiders and early investors net sellers (聪明人获利了 跑了)?")
 
 
-class PricePoint(_Block):
+class PricePoint(UserModel):
     date: date
     price: float = Field(gt=0, description="the theme's price index")
     market: float | None = Field(default=None, gt=0, description="the broad market index")
 
 
-class Prices(_Block):
+class Prices(UserModel):
     """Price history for the run-up check, and where the market stands against its peak."""
 
     drawdown_from_peak: Rate | None = Field(
@@ -122,7 +117,7 @@ class Prices(_Block):
     source: str | None = Field(default=None, description="where the prices come from")
 
 
-class Market(_Block):
+class Market(UserModel):
     """A market (a theme, an episode) on one date."""
 
     name: Annotated[str, Field(min_length=1)]
@@ -135,25 +130,3 @@ class Market(_Block):
     valuation: Valuation = Valuation()
     speculation: Speculation = Speculation()
     prices: Prices = Prices()
-
-
-def _ratio(numerator: Array, denominator: Array) -> Array:
-    """numerator / denominator; a zero denominator gives inf (no warning): infinitely stretched."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out: Array = numerator / denominator
-    return out
-
-
-DERIVED = [
-    Derived("revenue.commitments_to_revenue", "number",
-            ("revenue.commitments_usd", "revenue.annual_revenue_usd"), _ratio,
-            "commitments / annual revenue (seed 004: 1.5T against ~100B a year)", "/"),
-    Derived("valuation.pe_to_normal", "number",
-            ("valuation.leaders_forward_pe", "valuation.normal_pe"), _ratio,
-            "leaders' forward P/E / normal P/E (seed 004: 28 against 18-22)", "/"),
-]
-
-
-def input_space(market: Market) -> InputSpace:
-    """The market's inputs, with the derived ones the bubble scorecard uses."""
-    return space_of(market, DERIVED)

@@ -19,11 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thesis.engine.space import InputSpace
 from thesis.errors import InputError
-from thesis.files.load import load_scorecard
+from thesis.files.load import load_scorecard, shipped_dir
 from thesis.files.validate import validate
 from thesis.files.yaml import load as load_yaml
-from thesis.models.scorecard import shipped_dir, subject_inputs
 from thesis.result import FactorResult, PositionResult, ScorecardResult
+from thesis.subjects import KINDS
 
 AGREEMENT_LINE = 50.0
 """A factor scoring at least this much counts as our score backing the company on it
@@ -79,7 +79,7 @@ def load_positions(path: str | Path | None = None) -> Positions:
     target = Path(path) if path is not None else shipped_dir() / "positions" / "company.yaml"
     doc = load_yaml(target)
     found = validate(Positions, doc)
-    inputs = subject_inputs(found.subject)
+    inputs = KINDS[found.subject].catalogue()
     factors = {path for path, _ in load_scorecard(found.scorecard).walk()}
     problems = []
     for i, position in enumerate(found.positions):

@@ -18,29 +18,53 @@ Every source is a seed file name, a named public benchmark, or `assumption: <why
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
-from thesis.engine.space import catalogue
-from thesis.engine.stages import Stage, stage_problems
-from thesis.models.distributions import InputKind, Kind
+from thesis.models.base import UserModel
 
 Score = Annotated[float, Field(ge=0, le=100)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Source = Annotated[str, Field(min_length=3, description=(
     "where this comes from: a seed file name, a named public benchmark, or 'assumption: why'"))]
 
+SCORE = "score"
+FACTOR_PREFIX = "factors."
+"""A stage sign reads an input path, the composite (`score`) or a factor (`factors.<id>`)."""
 
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+class Sign(UserModel):
+    """One sign of a stage: a bound on an input, on the composite score or on a factor."""
+
+    of: str = Field(description="an input path, 'score', or 'factors.<factor id>'")
+    at_least: float | None = None
+    at_most: float | None = None
+    model_config = ConfigDict(populate_by_name=True)
+
+    among: list[str] | None = Field(default=None, alias="in",
+                                    description="for a category: holds for these choices")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Sign:
+        if (self.at_least is None and self.at_most is None) == (self.among is None):
+            raise ValueError("a sign needs at_least and/or at_most, or in: [choices]")
+        return self
 
 
-class Curve(_Data):
+class Stage(UserModel):
+    """A stage of a cycle, reached when all its signs hold (the first stage has none)."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    meaning: str = ""
+    when: list[Sign] = Field(default_factory=list)
+    source: str = Field(min_length=3)
+
+
+class Curve(UserModel):
     """Piecewise-linear score over a number; flat beyond the first and last points."""
 
     kind: Literal["curve"]
@@ -65,12 +89,12 @@ class Curve(_Data):
         return self
 
 
-class Categories(_Data):
+class Categories(UserModel):
     kind: Literal["categories"]
     scores: dict[str, Score] = Field(min_length=1)
 
 
-class EvidenceRule(_Data):
+class EvidenceRule(UserModel):
     kind: Literal["evidence"]
     yes: Score = 100.0
     no: Score = 0.0
@@ -83,7 +107,7 @@ class EvidenceRule(_Data):
 Rule = Annotated[Curve | Categories | EvidenceRule, Field(discriminator="kind")]
 
 
-class Criterion(_Data):
+class Criterion(UserModel):
     id: Identifier
     question: str = Field(min_length=3, description="what this criterion asks, in plain words")
     input: str
@@ -92,7 +116,7 @@ class Criterion(_Data):
     source: Source
 
 
-class Gate(_Data):
+class Gate(UserModel):
     """A must-have: while it fails, its factor's score is capped at `cap`."""
 
     id: Identifier
@@ -104,7 +128,7 @@ class Gate(_Data):
     source: Source
 
 
-class Factor(_Data):
+class Factor(UserModel):
     id: Identifier
     title: str = Field(min_length=1)
     weight: float = Field(gt=0)
@@ -136,13 +160,13 @@ class Factor(_Data):
         )
 
 
-class Verdict(_Data):
+class Verdict(UserModel):
     min: Score
     label: str = Field(min_length=1)
     meaning: str = ""
 
 
-class Scorecard(_Data):
+class Scorecard(UserModel):
     id: Identifier
     title: str = Field(min_length=1)
     subject: Literal["company", "market"]
@@ -183,69 +207,3 @@ def _unique(ids: list[str], what: str) -> None:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ValueError(f"duplicate {what}: {', '.join(dupes)}")
-
-
-def shipped_dir() -> Path:
-    """Where the shipped scorecards are: inside the package."""
-    return Path(__file__).parents[1] / "scorecards"
-
-
-def shipped(name: str) -> Path:
-    return shipped_dir() / f"{name}.yaml"
-
-
-def problems_against(card: Scorecard, inputs: dict[str, InputKind]) -> list[tuple[tuple[Any, ...],
-                                                                                   str]]:
-    """Check every input path and rule kind against what the subject offers: (loc, message)."""
-    out: list[tuple[tuple[Any, ...], str]] = []
-    want: dict[str, Kind] = {"curve": "number", "categories": "category", "evidence": "evidence"}
-    for fi, factor in enumerate(card.factors):
-        for ci, crit in enumerate(factor.criteria):
-            loc = ("factors", fi, "criteria", ci)
-            kind = inputs.get(crit.input)
-            if kind is None:
-                out.append(((*loc, "input"), _unknown(crit.input, inputs)))
-                continue
-            if kind.kind != want[crit.rule.kind]:
-                out.append(((*loc, "rule", "kind"),
-                            f"{crit.input} is {_KIND_WORDS[kind.kind]}; a {crit.rule.kind} rule "
-                            f"needs {_KIND_WORDS[want[crit.rule.kind]]}"))
-            elif isinstance(crit.rule, Categories):
-                missing = [c for c in kind.choices if c not in crit.rule.scores]
-                extra = [c for c in crit.rule.scores if c not in kind.choices]
-                if missing or extra:
-                    out.append(((*loc, "rule", "scores"),
-                                f"needs a score for each of {', '.join(kind.choices)}"))
-        for gi, gate in enumerate(factor.gates):
-            loc = ("factors", fi, "gates", gi)
-            kind = inputs.get(gate.input)
-            if kind is None:
-                out.append(((*loc, "input"), _unknown(gate.input, inputs)))
-            elif kind.kind == "number" and (gate.at_least is None) == (gate.at_most is None):
-                out.append((loc, "a gate on a number needs exactly one of at_least, at_most"))
-            elif kind.kind == "category":
-                out.append(((*loc, "input"), "a gate needs a number or yes/no evidence"))
-    out.extend(stage_problems(card.stages, inputs, {f.id for f in card.factors}))
-    return out
-
-
-_KIND_WORDS = {"number": "a number", "evidence": "yes/no evidence", "category": "a category"}
-
-
-def _unknown(path: str, inputs: dict[str, InputKind]) -> str:
-    close = difflib.get_close_matches(path, list(inputs), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown input {path!r}{hint}"
-
-
-def subject_inputs(subject: str) -> dict[str, InputKind]:
-    """The input paths a subject type offers, derived ones included."""
-    from thesis.models import company, market
-
-    model, derived = ((market.Market, market.DERIVED) if subject == "market"
-                      else (company.Company, company.DERIVED))
-    found = catalogue(model)
-    found.update({d.path: InputKind(d.kind) for d in derived})
-    if subject == "company":
-        found.update(company.FITTED)
-    return found

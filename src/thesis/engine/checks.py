@@ -1,0 +1,88 @@
+"""Check rule files against what a subject offers, before any subject is scored.
+
+Every input path a scorecard, a stage sign or a position names must be one the subject kind
+offers (`thesis.subjects`), of the kind its rule needs; a mistyped path gets one "did you mean".
+Checks return `(loc, message)` pairs; the files layer turns them into located problems.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from thesis.models.distributions import InputKind, Kind
+from thesis.models.scorecard import FACTOR_PREFIX, SCORE, Categories, Scorecard, Stage
+
+Loc = tuple[Any, ...]
+
+
+def problems_against(card: Scorecard, inputs: dict[str, InputKind]) -> list[tuple[Loc, str]]:
+    """Check every input path and rule kind against what the subject offers: (loc, message)."""
+    out: list[tuple[Loc, str]] = []
+    want: dict[str, Kind] = {"curve": "number", "categories": "category", "evidence": "evidence"}
+    for fi, factor in enumerate(card.factors):
+        for ci, crit in enumerate(factor.criteria):
+            loc = ("factors", fi, "criteria", ci)
+            kind = inputs.get(crit.input)
+            if kind is None:
+                out.append(((*loc, "input"), unknown(crit.input, inputs)))
+                continue
+            if kind.kind != want[crit.rule.kind]:
+                out.append(((*loc, "rule", "kind"),
+                            f"{crit.input} is {_KIND_WORDS[kind.kind]}; a {crit.rule.kind} rule "
+                            f"needs {_KIND_WORDS[want[crit.rule.kind]]}"))
+            elif isinstance(crit.rule, Categories):
+                missing = [c for c in kind.choices if c not in crit.rule.scores]
+                extra = [c for c in crit.rule.scores if c not in kind.choices]
+                if missing or extra:
+                    out.append(((*loc, "rule", "scores"),
+                                f"needs a score for each of {', '.join(kind.choices)}"))
+        for gi, gate in enumerate(factor.gates):
+            loc = ("factors", fi, "gates", gi)
+            kind = inputs.get(gate.input)
+            if kind is None:
+                out.append(((*loc, "input"), unknown(gate.input, inputs)))
+            elif kind.kind == "number" and (gate.at_least is None) == (gate.at_most is None):
+                out.append((loc, "a gate on a number needs exactly one of at_least, at_most"))
+            elif kind.kind == "category":
+                out.append(((*loc, "input"), "a gate needs a number or yes/no evidence"))
+    out.extend(stage_problems(card.stages, inputs, {f.id for f in card.factors}))
+    return out
+
+
+_KIND_WORDS = {"number": "a number", "evidence": "yes/no evidence", "category": "a category"}
+
+
+def unknown(path: str, inputs: dict[str, InputKind]) -> str:
+    close = difflib.get_close_matches(path, list(inputs), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown input {path!r}{hint}"
+
+
+def stage_problems(stages: list[Stage], inputs: dict[str, InputKind],
+                   factors: set[str]) -> list[tuple[Loc, str]]:
+    """Check the stages against the subject's inputs and the card's factors: (loc, message)."""
+    out: list[tuple[Loc, str]] = []
+    if stages and stages[0].when:
+        out.append((("stages", 0, "when"), "the first stage is the default: it takes no signs"))
+    ids = [s.id for s in stages]
+    for dupe in sorted({i for i in ids if ids.count(i) > 1}):
+        out.append((("stages",), f"duplicate stage id {dupe}"))
+    for si, stage in enumerate(stages):
+        for wi, sign in enumerate(stage.when):
+            loc = ("stages", si, "when", wi)
+            if sign.of == SCORE or sign.of.startswith(FACTOR_PREFIX):
+                factor = sign.of.removeprefix(FACTOR_PREFIX)
+                if sign.of != SCORE and factor not in factors:
+                    out.append(((*loc, "of"), f"no factor {factor!r} in this scorecard"))
+                elif sign.among is not None:
+                    out.append(((*loc, "in"), "a score takes at_least/at_most, not in"))
+                continue
+            kind = inputs.get(sign.of)
+            if kind is None:
+                out.append(((*loc, "of"), unknown(sign.of, inputs)))
+            elif (kind.kind == "category") != (sign.among is not None):
+                out.append((loc, "use in: [choices] for a category, at_least/at_most otherwise"))
+            elif sign.among is not None and set(sign.among) - set(kind.choices):
+                out.append(((*loc, "in"), f"choices are {', '.join(kind.choices)}"))
+    return out

@@ -1,0 +1,147 @@
+"""Companies and markets as subjects of a score: the one registry of what each kind offers.
+
+A subject kind names its model, the scorecard that reads it by default, and the inputs it offers
+beyond the fields an analyst fills in: derived ones computed from other columns (a labour pool is
+employees x median wage) and fitted ones estimated from its data (month-6 survival from the
+cohorts). It also gives the context that decides which factors apply (a company's layer). The
+engine needs only `input_space` and `context`; loading and checking need `catalogue`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from thesis.engine.retention import Cohort, Reading, SBGFit, as_cohort, fit_sbg, read
+from thesis.engine.space import Derived, Input, InputSpace, catalogue, space_of
+from thesis.models.company import RETENTION_6, Company, Engagement
+from thesis.models.distributions import Z90, Array, InputKind, Normal
+from thesis.models.market import Market
+
+Subject = Company | Market
+SubjectName = Literal["company", "market"]
+
+
+def _product(*columns: Array) -> Array:
+    out = columns[0]
+    for column in columns[1:]:
+        out = out * column
+    return out
+
+
+def _ratio(numerator: Array, denominator: Array) -> Array:
+    """numerator / denominator; a zero denominator gives inf (no warning): infinitely stretched."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: Array = numerator / denominator
+    return out
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """What one kind of subject offers a scorecard."""
+
+    name: SubjectName
+    model: type[BaseModel]
+    default_scorecard: str
+    derived: tuple[Derived, ...] = ()
+    fitted: dict[str, InputKind] = field(default_factory=dict)
+    """Inputs estimated from the subject's data rather than stated."""
+    context: Callable[[BaseModel], dict[str, str]] = lambda _: {}
+
+    def catalogue(self) -> dict[str, InputKind]:
+        """Every input path this kind can offer, derived and fitted ones included."""
+        found = catalogue(self.model)
+        found.update({d.path: InputKind(d.kind) for d in self.derived})
+        found.update(self.fitted)
+        return found
+
+
+def _company_context(company: BaseModel) -> dict[str, str]:
+    assert isinstance(company, Company)
+    return {"layer": company.layer, "segment": company.segment or "not stated"}
+
+
+COMPANY = SubjectKind(
+    name="company", model=Company, default_scorecard="thesis",
+    derived=(
+        Derived("market_pool.labour_pool_usd", "number",
+                ("market_pool.employees", "market_pool.median_wage_usd"), _product,
+                operator="x", signs=(1, 1)),
+        Derived("market_pool.addressable_usd", "number",
+                ("market_pool.employees", "market_pool.median_wage_usd",
+                 "market_pool.automatable_share"), _product, operator="x", signs=(1, 1, 1)),
+    ),
+    fitted={RETENTION_6: InputKind("number", 0.0, 1.0)},
+    context=_company_context,
+)
+"""The month-6 survival of the cohorts is fitted (the horizon of the published retention
+benchmarks), from the pooled sBG fit (thesis.engine.retention)."""
+
+MARKET = SubjectKind(
+    name="market", model=Market, default_scorecard="bubble",
+    derived=(
+        Derived("revenue.commitments_to_revenue", "number",
+                ("revenue.commitments_usd", "revenue.annual_revenue_usd"), _ratio,
+                operator="/", signs=(1, -1)),
+        Derived("valuation.pe_to_normal", "number",
+                ("valuation.leaders_forward_pe", "valuation.normal_pe"), _ratio,
+                operator="/", signs=(1, -1)),
+    ),
+)
+
+KINDS: dict[SubjectName, SubjectKind] = {"company": COMPANY, "market": MARKET}
+
+
+def kind_of(subject: Subject) -> SubjectKind:
+    return COMPANY if isinstance(subject, Company) else MARKET
+
+
+def context(subject: Subject) -> dict[str, str]:
+    """The subject's fields that decide which factors apply."""
+    return kind_of(subject).context(subject)
+
+
+def cohort_fit(engagement: Engagement) -> tuple[SBGFit, Reading] | None:
+    """The pooled sBG fit of the company's cohorts and its reading."""
+    if not engagement.cohorts:
+        return None
+    cohorts = tuple(as_cohort(c.active, c.size, c.start) for c in engagement.cohorts)
+    return _fit(cohorts)
+
+
+@functools.cache
+def _fit(cohorts: tuple[Cohort, ...]) -> tuple[SBGFit, Reading]:
+    fit = fit_sbg(list(cohorts))
+    longest = max(cohorts, key=lambda c: len(c.survival))
+    return fit, read(fit, longest)
+
+
+def input_space(subject: Subject) -> InputSpace:
+    """The subject's inputs, with the derived and fitted ones its scorecards use."""
+    kind = kind_of(subject)
+    space = space_of(subject, list(kind.derived))
+    if isinstance(subject, Company):
+        _add_company_inputs(subject, space)
+    return space
+
+
+def _add_company_inputs(company: Company, space: InputSpace) -> None:
+    fitted = cohort_fit(company.engagement)
+    if fitted is not None:
+        fit, reading = fitted
+        low, high = fit.survival_interval(6, level=0.8)
+        spread = Normal(mean=float(fit.survival(6)), sd=max(high - low, 1e-9) / (2 * Z90))
+        space.inputs[RETENTION_6] = Input(RETENTION_6, "number",
+                                           distribution=spread.within(0.0, 1.0),  # type: ignore[arg-type]
+                                           note=reading.text)
+    flywheel = company.moat.data_flywheel
+    if flywheel is not None:
+        named = flywheel.business_metric is not None and flywheel.business_metric.strip() != ""
+        moves = flywheel.moves_metric if flywheel.moves_metric is not None else 1.0
+        space.inputs["moat.data_flywheel.moves_metric"] = Input(
+            "moat.data_flywheel.moves_metric", "evidence", probability=moves if named else 0.0)
