@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import EXAMPLES, SCORECARDS
-from thesis.bubble import compare, score_market
 from thesis.cli import app
 from thesis.engine.compile import compile_scorecard
 from thesis.errors import InputError
 from thesis.files.load import load_market, load_scorecard
+from thesis.run import compare, score
 from thesis.subjects import input_space
 
 AI = EXAMPLES / "markets" / "ai-2025.yaml"
@@ -27,7 +27,7 @@ def run(*args: str):
 
 
 def bubble(path: Path):
-    return score_market(load_market(path), market_file=path)
+    return score(load_market(path))
 
 
 def test_ai_2025_is_the_benign_bubble_seed_004_concluded() -> None:
@@ -63,19 +63,18 @@ def test_each_counterfactual_moves_the_verdict_and_nothing_nearer_does() -> None
     market = load_market(DOTCOM)
     card = load_scorecard("bubble")
     compiled = compile_scorecard(card, input_space(market))
-    result = score_market(market, card)
+    result = score(market, card)
     assert result.counterfactuals
     base = compiled.base_case()
     names = compiled.names
     for cf in result.counterfactuals:
         j = names.index(cf.input)
         inp = compiled.inputs[j]
-        value = (float(inp.choices.index(cf.value)) if inp.kind == "category"
-                 else float(cf.value))
         moved = base.copy()
-        moved[0, j] = value
-        score = float(compiled.composite(moved)[0])
-        assert card.verdict(score).label == cf.verdict != result.verdict
+        moved[0, j] = cf.value
+        value = cf.value
+        moved_score = float(compiled.composite(moved)[0])
+        assert card.verdict(moved_score).label == cf.verdict != result.verdict
         if inp.kind == "number":  # halfway there the verdict has not moved yet
             halfway = base.copy()
             halfway[0, j] = (base[0, j] + value) / 2
@@ -103,6 +102,8 @@ def test_bubble_table_has_verdict_stage_and_what_would_move_it() -> None:
 def test_bubble_json_and_markdown() -> None:
     data = json.loads(run("bubble", str(DOTCOM), "--format", "json").stdout)
     assert data["verdict"] == "manic bubble" and data["stage"]["id"] == "mania"
+    assert data["subject"] == {"kind": "market", "name": "Dotcom (March 2000 peak)",
+                               "as_of": "2000-03-10", "description": data["subject"]["description"]}
     assert {f["id"] for f in data["factors"]} >= {"theme", "speculation"}
     assert data["counterfactuals"] and data["run_up"]["net"] > 1.5
     md = run("bubble", str(AI), "--format", "markdown", "--compare", str(DOTCOM)).stdout
@@ -114,7 +115,7 @@ def test_bubble_writes_the_output_file(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     out = run("bubble", str(AI), "-f", "json", "-o", str(target))
     assert out.exit_code == 0
-    assert json.loads(target.read_text())["market"] == "AI (Oct 2025, seed 004)"
+    assert json.loads(target.read_text())["subject"]["name"] == "AI (Oct 2025, seed 004)"
 
 
 def test_a_bad_market_file_gets_located_errors_and_exit_2(write) -> None:
@@ -135,7 +136,7 @@ def test_a_bad_price_row_is_located_in_the_csv(write) -> None:
           "prices.csv")
     path = write("name: M\nas_of: 2022-06-01\nprices: {csv: prices.csv}\n", "market.yaml")
     with pytest.raises(InputError) as info:
-        score_market(load_market(path), market_file=path)
+        load_market(path)
     where = [(Path(p.file).name, p.line, p.message) for p in info.value.problems]
     assert ("prices.csv", 3, "price: 'abc' is not a number") in where
     assert any(name == "prices.csv" and line == 4 and "not a date" in msg
@@ -146,6 +147,7 @@ def test_a_company_scorecard_cannot_read_a_market() -> None:
     out = run("bubble", str(AI), "--scorecard", "thesis")
     assert out.exit_code == 2
     assert out.stderr.strip() == "error: scorecard 'thesis' scores a company, not a market"
+    assert run("score", str(AI), "--scorecard", "thesis").stderr == out.stderr
 
 
 def test_a_market_with_nothing_to_score_is_a_located_error(write) -> None:
@@ -234,7 +236,7 @@ def test_stages_follow_the_cycle_as_the_drawdown_deepens() -> None:
 
 
 def test_stage_and_verdict_probabilities_come_from_the_same_samples() -> None:
-    result = score_market(load_market(DOTCOM), market_file=DOTCOM, samples=512, seed=3)
+    result = score(load_market(DOTCOM), samples=512, seed=3)
     assert result.stage is not None and result.uncertainty is not None
     stages = result.stage.probabilities
     assert sum(stages.values()) == pytest.approx(1.0)
@@ -243,11 +245,16 @@ def test_stage_and_verdict_probabilities_come_from_the_same_samples() -> None:
     manic = result.uncertainty.distribution.verdict_probabilities["manic bubble"]
     assert 0.5 < stages["Mania"] <= manic + 1e-12
     assert stages["Panic"] == stages["Crash"] == 0.0
-    again = score_market(load_market(DOTCOM), market_file=DOTCOM, samples=512, seed=3)
+    again = score(load_market(DOTCOM), samples=512, seed=3)
     assert again.stage == result.stage
+    # a generator instead of an int seed draws the same sample: stages and verdicts still agree
+    drawn = score(load_market(DOTCOM), samples=512, seed=np.random.default_rng(3))
+    assert drawn.stage is not None and drawn.uncertainty is not None
+    assert drawn.stage.probabilities["Mania"] <= (
+        drawn.uncertainty.distribution.verdict_probabilities["manic bubble"] + 1e-12)
 
 
 def test_the_base_case_only_has_no_stage_probabilities() -> None:
-    result = score_market(load_market(AI), samples=0)
+    result = score(load_market(AI), samples=0)
     assert result.uncertainty is None
     assert result.stage is not None and result.stage.probabilities == {}

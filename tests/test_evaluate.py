@@ -7,10 +7,11 @@ import pytest
 
 import thesis
 from tests.conftest import EXAMPLES
-from thesis.engine.compile import NothingToScoreError, gate_function, rule_function
+from thesis.engine.compile import gate_function, rule_function
+from thesis.errors import NothingToScoreError
 from thesis.models.scorecard import Categories, Curve, EvidenceRule, Gate
-from thesis.report import rows
-from thesis.run import compile_for
+from thesis.report.document import rows
+from thesis.subjects import compile_for
 
 
 def test_curve_interpolates_and_is_flat_outside() -> None:
@@ -63,10 +64,9 @@ def test_an_uncertain_gate_blends_capped_and_uncapped() -> None:
 def test_missing_inputs_are_not_assessed_and_weights_renormalise() -> None:
     result = thesis.score(company(end_to_end_solution=True), "moat")
     assert result.score == 100.0  # the only assessed criterion is a yes
-    assert result.not_assessed["mad"] == (
-        "no input given for any of its criteria")
-    assert result.not_assessed["application_strategies.wraps_customer_workflow"] == (
-        "moat.wraps_customer_workflow not given")
+    assert result.not_assessed()["mad"] == "nothing_given"
+    assert result.not_assessed()["application_strategies.wraps_customer_workflow"] == (
+        "not_given")
     shares = [f.share for f in result.factors]
     assert sum(shares) == pytest.approx(1.0)
 
@@ -75,7 +75,7 @@ def test_factors_apply_by_layer() -> None:
     infra = thesis.Company.model_validate({"name": "I", "layer": "infrastructure", "moat": {
         "infrastructure_design_tradeoffs": True, "end_to_end_solution": False}})
     result = thesis.score(infra, "moat")
-    assert result.not_assessed["application_strategies"] == "does not apply to this subject"
+    assert result.not_assessed()["application_strategies"] == "not_applicable"
     assert result.score == 100.0
 
 

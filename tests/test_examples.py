@@ -19,7 +19,7 @@ def test_every_example_scores_and_says_what_it_illustrates(path) -> None:
     assert 0 <= result.score <= 100
 
 
-def score_of(name: str, card: str = "thesis") -> thesis.ScoreResult:
+def score_of(name: str, card: str = "thesis") -> thesis.Result:
     return thesis.score(thesis.load_company(EXAMPLES / "companies" / f"{name}.yaml"), card)
 
 
@@ -32,5 +32,5 @@ def test_archetypes_rank_as_the_sources_argue() -> None:
     assert vertical.verdict == "durable moat"
     assert leader.verdict == "durable moat"
     assert wrapper.score < infra.score < vertical.score
-    assert "does not apply" in infra.not_assessed["application_strategies"]
-    assert "does not apply" in vertical.not_assessed["technical_tradeoffs"]
+    assert infra.factor("application_strategies").status == "not_applicable"
+    assert vertical.factor("technical_tradeoffs").status == "not_applicable"

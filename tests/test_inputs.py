@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from pydantic import BaseModel
 
 import thesis
-from thesis.engine.space import Input, compact
-from thesis.models.distributions import Uniform
+from tests.strategies import full_subject
+from thesis.engine.space import Input, catalogue, compact, space_of
+from thesis.models.distributions import Evidence, InputKind, Rate, Uniform
 from thesis.subjects import input_space
 
 
@@ -60,3 +62,30 @@ def test_a_derived_input_needs_all_its_parts() -> None:
     company = thesis.Company.model_validate({"name": "D", "layer": "application",
                                              "market_pool": {"employees": 1000}})
     assert "market_pool.labour_pool_usd" not in input_space(company)
+
+
+@pytest.mark.parametrize(("model", "required"), [
+    (thesis.Company, {"name": "C", "layer": "application"}),
+    (thesis.Market, {"name": "M", "as_of": "2025-10-01"}),
+], ids=["company", "market"])
+def test_a_subject_offers_exactly_the_inputs_its_type_catalogues(
+        model: type[BaseModel], required: dict[str, str]) -> None:
+    kinds = catalogue(model)
+    space = space_of(full_subject(model, **required))
+    assert set(space.inputs) == set(kinds)
+    assert all(space.inputs[path].kind == kind.kind for path, kind in kinds.items())
+
+
+class Toy(BaseModel):
+    discount_rate: float = 0.1
+    share: Rate | None = None
+    known: Evidence | None = None
+
+
+def test_only_fields_typed_as_inputs_become_inputs() -> None:
+    assert catalogue(Toy) == {"share": InputKind("number", 0.0, 1.0),
+                              "known": InputKind("evidence", 0.0, 1.0)}
+    space = space_of(Toy(share=0.3, known=True))
+    assert set(space.inputs) == {"share", "known"}
+    assert space.inputs["known"].probability == 1.0
+    assert "share" not in space_of(Toy(known=False)).inputs

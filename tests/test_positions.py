@@ -7,14 +7,14 @@ import pytest
 import thesis
 from tests.conftest import EXAMPLES
 from thesis.errors import InputError
-from thesis.models.positions import load_positions
+from thesis.files.load import load_positions
 
 
-def result_for(name: str) -> thesis.ScoreResult:
+def result_for(name: str) -> thesis.Result:
     return thesis.score(thesis.load_company(EXAMPLES / "companies" / f"{name}.yaml"))
 
 
-def stances(result: thesis.ScoreResult) -> dict[str, str]:
+def stances(result: thesis.Result) -> dict[str, str]:
     return {p.id: p.stance for p in result.positions}
 
 
@@ -85,7 +85,8 @@ positions:
         load_positions(path)
     assert [str(p).replace(str(path), "F") for p in info.value.problems] == [
         "F:10:5: positions[0].about: no factor 'moat.nothing' in 'thesis'",
-        "F:12:10: positions[0].backs_when[0].input: unknown input 'moat.end_to_end_solutoin'",
+        "F:12:10: positions[0].backs_when[0].input: unknown input 'moat.end_to_end_solutoin'; "
+        "did you mean 'moat.end_to_end_solution'?",
     ]
 
 

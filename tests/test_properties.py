@@ -18,7 +18,7 @@ import thesis
 from tests.strategies import directions, full_subject, uniforms
 from thesis.files.load import shipped_dir
 from thesis.models.company import Company
-from thesis.run import compile_for
+from thesis.subjects import compile_for
 
 COMPANY_CARDS = [p.stem for p in sorted(shipped_dir().glob("*.yaml"))
                  if thesis.load_scorecard(p.stem).subject == "company"]

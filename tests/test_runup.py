@@ -8,34 +8,36 @@ from pathlib import Path
 
 import pytest
 
-from thesis.engine.runup import CRASH_BY_NET_RUN_UP, Close, prices_of, read_csv, run_up
+from thesis.engine.runup import CRASH_BY_NET_RUN_UP, run_up
 from thesis.errors import InputError
 from thesis.files.load import load_market
+from thesis.files.prices import read_csv
+from thesis.models.market import PricePoint
 
 
-def closes(*rows: tuple[str, float, float | None]) -> list[Close]:
-    return [Close(date.fromisoformat(d), p, m) for d, p, m in rows]
+def closes(*rows: tuple[str, float, float | None]) -> list[PricePoint]:
+    return [PricePoint(date=date.fromisoformat(d), price=p, market=m) for d, p, m in rows]
 
 
 def test_a_two_year_run_up_raw_and_net_of_market() -> None:
     result = run_up(closes(("2018-01-01", 100, 100), ("2019-01-01", 180, 115),
-                           ("2020-01-01", 250, 130)), date(2020, 6, 1), "m.yaml")
-    assert (result.start, result.end) == ("2018-01-01", "2020-01-01")
+                           ("2020-01-01", 250, 130)), date(2020, 6, 1))
+    assert (str(result.start), str(result.end)) == ("2018-01-01", "2020-01-01")
     assert result.raw == pytest.approx(1.5)
     assert result.market == pytest.approx(0.3)
     assert result.net == pytest.approx(1.2)
     assert result.exceeds_threshold
     assert result.crash_probability == 0.53  # GSY: net run-up of 100%+ -> 53%
-    assert result.note == ""
+    assert not result.interpolated
 
 
 def test_an_unobserved_start_is_interpolated_log_linearly() -> None:
     result = run_up(closes(("2017-01-01", 100, None), ("2019-01-01", 400, None),
-                           ("2020-01-01", 500, None)), date(2020, 1, 1), "m.yaml")
+                           ("2020-01-01", 500, None)), date(2020, 1, 1))
     start = 100 * 4 ** (365 / 730)  # 2018-01-01 is halfway (in days) from 2017 to 2019
     assert result.raw == pytest.approx(500 / start - 1)
     assert result.net is None and result.crash_probability is None
-    assert "interpolated" in result.note
+    assert result.interpolated
 
 
 @pytest.mark.parametrize(("net", "probability"), [
@@ -43,7 +45,7 @@ def test_an_unobserved_start_is_interpolated_log_linearly() -> None:
 def test_crash_probability_follows_the_gsy_table(net: float, probability: float | None) -> None:
     market = 1.0
     rows = closes(("2018-01-01", 100, 100), ("2020-01-01", 100 * (1 + market + net), 200))
-    assert run_up(rows, date(2020, 1, 1), "m").crash_probability == probability
+    assert run_up(rows, date(2020, 1, 1)).crash_probability == probability
 
 
 def test_the_table_is_monotone() -> None:
@@ -56,11 +58,8 @@ def test_a_series_too_short_for_two_years_is_a_located_error(write) -> None:
     path = write("name: M\nas_of: 2020-01-01\nprices:\n  series:\n"
                  "    - {date: 2019-01-01, price: 1}\n    - {date: 2020-01-01, price: 2}\n",
                  "market.yaml")
-    market = load_market(path)
-    rows = prices_of(market, path)
-    assert rows is not None
     with pytest.raises(InputError) as info:
-        run_up(rows, market.as_of, str(path))
+        load_market(path)  # checked at load, so `thesis validate` says so too
     [problem] = info.value.problems
     assert problem.file == str(path) and problem.line == 3 and "2018-01-01" in problem.message
 
@@ -70,7 +69,7 @@ def test_series_must_be_increasing_and_consistent(write) -> None:
                  "    - {date: 2019-01-01, price: 1, market: 1}\n"
                  "    - {date: 2018-01-01, price: 2, market: 1}\n", "market.yaml")
     with pytest.raises(InputError) as info:
-        prices_of(load_market(path), path)
+        load_market(path)
     assert info.value.problems[0].line == 4  # at prices.series
     assert "strictly increasing" in info.value.problems[0].message
 
@@ -94,7 +93,7 @@ def test_a_bad_header_and_a_missing_csv(write) -> None:
         read_csv(bad)
     path = write("name: M\nas_of: 2020-01-01\nprices:\n  csv: nowhere.csv\n", "market.yaml")
     with pytest.raises(InputError) as info:
-        prices_of(load_market(path), path)
+        load_market(path)
     [problem] = info.value.problems
     assert (problem.file, problem.line, problem.field) == (str(path), 4, "prices.csv")
 
@@ -103,9 +102,9 @@ def test_the_dotcom_run_up_from_its_csv() -> None:
     from tests.conftest import EXAMPLES
 
     path = EXAMPLES / "markets" / "dotcom-2000.yaml"
-    rows = prices_of(load_market(path), path)
-    assert rows is not None
-    result = run_up(rows, date(2000, 3, 10), str(path))
+    market = load_market(path)
+    assert market.origin is not None
+    result = run_up(market.origin.links["closes"], date(2000, 3, 10))
     nasdaq_start = 1570.35 * (1835.68 / 1570.35) ** (69 / 90)  # 1998-03-10, log-linear
     assert result.raw == pytest.approx(5048.62 / nasdaq_start - 1)
     assert result.raw > 1.0 and math.isclose(result.crash_probability or 0, 0.80)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -9,15 +11,17 @@ from scipy import stats
 
 from thesis.models.distributions import (
     Beta,
+    Categorical,
+    Choices,
+    Distribution,
+    Domain,
     Evidence,
     LogNormal,
     Normal,
     Point,
     Rate,
     Triangular,
-    Uncertain,
     Uniform,
-    categorical,
 )
 
 U = np.linspace(0.001, 0.999, 101)
@@ -26,9 +30,10 @@ U = np.linspace(0.001, 0.999, 101)
 class Holder(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rate: Rate | None = None
-    anything: Uncertain() | None = None
+    anything: Annotated[Distribution, Domain()] | None = None
     evidence: Evidence | None = None
-    pricing: categorical(("seat", "usage", "outcome")) | None = None
+    pricing: Annotated[Categorical, Choices("seat", "usage", "outcome")] | None = None
+    beta: Rate | None = None  # a field named like a shape keeps its name in error paths
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,10 @@ import pytest
 
 import thesis
 from thesis.errors import InputError
+from thesis.files.validate import validate
+from thesis.files.yaml import parse
+from thesis.models.base import UserModel
+from thesis.models.distributions import Rate
 
 GOOD = """\
 name: Acme
@@ -76,3 +80,19 @@ def test_nested_unknown_field_suggestion(write) -> None:
     assert problems(write, text) == [
         "F:6:5: moat.data_flywheel.own_usage: unknown field 'own_usage'; did you mean "
         "'own_usage_data'?"]
+
+
+class Shapes(UserModel):
+    beta: Rate | None = None
+    uniform: Rate | None = None
+
+
+def test_fields_named_like_a_distribution_keep_their_path() -> None:
+    text = "beta: {alpha: 2, beta: -1}\nuniform: {low: 0.5, hgh: 0.7}\n"
+    with pytest.raises(InputError) as info:
+        validate(Shapes, parse(text.encode(), "F"))
+    assert [str(p) for p in info.value.problems] == [
+        "F:1:18: beta.beta: input should be greater than 0",
+        "F:2:1: uniform: expected a number or a distribution: {low, high} | {low, mode, high} "
+        "| {mean, sd} | {p10, p90} | {alpha, beta} (got {hgh, low})",
+    ]

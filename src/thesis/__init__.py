@@ -1,65 +1,79 @@
 """thesis: turn an investment thesis into a transparent, reproducible, uncertainty-aware score.
 
     import thesis
-    company = thesis.load_company("examples/companies/casebook.yaml")
+    company = thesis.load("examples/companies/casebook.yaml")     # or a market file
     result = thesis.score(company, samples=20_000, seed=7)
-    result.score, result.verdict, result.uncertainty.diligence
-
-    market = thesis.load_market("examples/markets/ai-2025.yaml")
-    thesis.score_market(market).verdict          # "benign bubble" (seed 004, Oct 2025)
+    result.score, result.verdict, result.uncertainty.distribution.p10
+    print(thesis.render(result, thesis.Format.markdown))
 
 The public names are imported on first use (PEP 562), so `import thesis` stays cheap and a
-command pays only for the models it needs.
+command pays only for what it needs.
 """
 
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from thesis.bubble import score_market
-    from thesis.errors import InputError, Problem, ThesisError
-    from thesis.files.load import load_company, load_market, load_scorecard
+    from thesis.errors import InputError, Problem, ThesisError, UserError
+    from thesis.files.kinds import json_schema
+    from thesis.files.load import check as validate
+    from thesis.files.load import load, load_company, load_market, load_scorecard
     from thesis.models.company import Company
     from thesis.models.market import Market
     from thesis.models.scorecard import Scorecard
-    from thesis.result import BubbleResult, ScoreResult
-    from thesis.run import score
+    from thesis.report import Format, render
+    from thesis.result import Result
+    from thesis.run import compare, score
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("thesis")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 _HOMES = {
-    "BubbleResult": "thesis.result",
-    "Company": "thesis.models.company",
-    "InputError": "thesis.errors",
-    "Market": "thesis.models.market",
-    "Problem": "thesis.errors",
-    "ScoreResult": "thesis.result",
-    "Scorecard": "thesis.models.scorecard",
-    "ThesisError": "thesis.errors",
-    "load_company": "thesis.files.load",
-    "load_market": "thesis.files.load",
-    "load_scorecard": "thesis.files.load",
-    "score": "thesis.run",
-    "score_market": "thesis.bubble",
+    "Company": ("thesis.models.company", "Company"),
+    "Format": ("thesis.report", "Format"),
+    "InputError": ("thesis.errors", "InputError"),
+    "Market": ("thesis.models.market", "Market"),
+    "Problem": ("thesis.errors", "Problem"),
+    "Result": ("thesis.result", "Result"),
+    "Scorecard": ("thesis.models.scorecard", "Scorecard"),
+    "ThesisError": ("thesis.errors", "ThesisError"),
+    "UserError": ("thesis.errors", "UserError"),
+    "compare": ("thesis.run", "compare"),
+    "json_schema": ("thesis.files.kinds", "json_schema"),
+    "load": ("thesis.files.load", "load"),
+    "load_company": ("thesis.files.load", "load_company"),
+    "load_market": ("thesis.files.load", "load_market"),
+    "load_scorecard": ("thesis.files.load", "load_scorecard"),
+    "render": ("thesis.report", "render"),
+    "score": ("thesis.run", "score"),
+    "validate": ("thesis.files.load", "check"),
 }
 
 __all__ = [
-    "BubbleResult",
     "Company",
+    "Format",
     "InputError",
     "Market",
     "Problem",
-    "ScoreResult",
+    "Result",
     "Scorecard",
     "ThesisError",
+    "UserError",
     "__version__",
+    "compare",
+    "json_schema",
+    "load",
     "load_company",
     "load_market",
     "load_scorecard",
+    "render",
     "score",
-    "score_market",
+    "validate",
 ]
 
 
@@ -67,7 +81,7 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'thesis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    value = getattr(importlib.import_module(home[0]), home[1])
     globals()[name] = value
     return value
 

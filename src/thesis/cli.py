@@ -1,28 +1,33 @@
-"""The `thesis` command: parse arguments, call the library, render, set the exit code.
+"""The `thesis` command: parse arguments, check output paths, call the library, write, exit.
 
 Exit codes: 0 success; 2 bad input or usage (every problem on its own line on stderr);
-1 an internal error (a bug: set THESIS_DEBUG=1 to see the traceback).
+1 an internal error (a bug: set THESIS_DEBUG=1 to see the traceback). One decorator,
+`user_errors`, is the boundary for every command. The top of this module imports no numpy,
+scipy or pydantic, so `--version` and `--help` answer at once.
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from thesis import __version__
-from thesis.engine.analysis import DEFAULT_SAMPLES
-from thesis.engine.compile import NothingToScoreError
-from thesis.errors import InputError, ThesisError
-from thesis.models.scorecard import Scorecard
-from thesis.report import Format, renderer
-from thesis.result import ScorecardResult
+from thesis.defaults import DEFAULT_SAMPLES, MAX_SAMPLES
+from thesis.errors import OutputError, UserError
+from thesis.report import Format, format_for
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from thesis.result import Result
 
 app = typer.Typer(
     add_completion=False,
@@ -31,21 +36,27 @@ app = typer.Typer(
     help="Score an investment thesis: transparent, reproducible, uncertainty-aware.",
 )
 
+P = ParamSpec("P")
 T = TypeVar("T")
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format | None, typer.Option(
+    "--format", "-f", help="Output format (default: from the --output extension, else table).")]
 SamplesOption = Annotated[int, typer.Option(
-    "--samples", "-n", min=0,
-    help="Monte Carlo samples (scrambled Sobol: rounded up to a power of two); 0 scores the "
-    "base case only.")]
+    "--samples", "-n", min=0, max=MAX_SAMPLES,
+    help=f"Monte Carlo samples, 0 to {MAX_SAMPLES:,} (scrambled Sobol: rounded up to a power "
+    "of two); 0 scores the base case only.")]
 ChartOption = Annotated[Path | None, typer.Option(
     "--chart", help="Also draw the score's distribution and tornado to this .png or .svg file.")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed: same seed, "
                                          "same output, on any machine.")]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write here instead of stdout ('-' for stdout)."),
-]
+ScorecardOption = Annotated[str | None, typer.Option(
+    "--scorecard", help="A shipped scorecard name (thesis, moat, revenue, bubble) or a YAML "
+    "path; default: thesis for a company, bubble for a market.")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write here instead of stdout ('-' for stdout).")]
+PROGRESS_AFTER = 2.0
+"""Seconds a run may take before a progress bar appears (on a terminal only)."""
+CHART_FORMATS = {".png": "png", ".svg": "svg"}
 
 
 def _fail(lines: list[str], code: int) -> NoReturn:
@@ -54,21 +65,43 @@ def _fail(lines: list[str], code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def guarded(action: Callable[[], T]) -> T:
-    """Run `action`; user errors become located lines and exit 2, bugs exit 1."""
-    try:
-        return action()
-    except InputError as exc:
-        _fail([str(p) for p in exc.problems], 2)
-    except ThesisError as exc:
-        _fail([f"error: {exc}"], 2)
-    except (typer.Exit, KeyboardInterrupt):
-        raise
-    except Exception as exc:
-        if os.environ.get("THESIS_DEBUG"):
+def user_errors(command: Callable[P, T]) -> Callable[P, T]:
+    """The error boundary: user errors become their lines and exit 2, bugs exit 1."""
+
+    @functools.wraps(command)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return command(*args, **kwargs)
+        except UserError as exc:
+            _fail(exc.lines(), 2)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        _fail([f"internal error: {type(exc).__name__}: {exc}",
-               "this is a bug in thesis; set THESIS_DEBUG=1 to see the traceback"], 1)
+        except Exception as exc:
+            if os.environ.get("THESIS_DEBUG"):
+                raise
+            _fail([f"internal error: {type(exc).__name__}: {exc}",
+                   "this is a bug in thesis; set THESIS_DEBUG=1 to see the traceback"], 1)
+
+    return guarded
+
+
+def check_output(path: Path | None, option: str = "--output") -> None:
+    """Refuse, before any work, a path that cannot be written."""
+    if path is None or str(path) == "-":
+        return
+    if path.is_dir():
+        raise OutputError(f"{option} {path}: is a folder; name a file")
+    if not path.parent.is_dir():
+        raise OutputError(f"{option} {path}: no such folder {str(path.parent)!r}")
+
+
+def output_format(fmt: Format | None, output: Path | None) -> Format:
+    """The format asked for, or the one the output file's extension implies."""
+    implied = None if output is None or str(output) == "-" else format_for(output)
+    if fmt is not None and implied is not None and fmt is not implied:
+        raise OutputError(f"--output {output}: a .{output.suffix.lstrip('.')} file "  # type: ignore[union-attr]
+                          f"holds {implied.value}, not {fmt.value} (drop --format or rename)")
+    return fmt or implied or Format.table
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -82,8 +115,6 @@ def write_output(text: str, output: Path | None) -> None:
 def write_file(data: bytes, output: Path) -> None:
     """Write through a temporary file beside the target and rename: never a partial file."""
     target = output.resolve()
-    if not target.parent.is_dir():
-        raise InputError.single(output, "no such folder to write into")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -97,31 +128,45 @@ def write_file(data: bytes, output: Path) -> None:
         raise
 
 
-CHART_FORMATS = {".png": "png", ".svg": "svg"}
-
-
 def _check_chart(chart: Path | None, samples: int) -> None:
     if chart is None:
         return
     if chart.suffix.lower() not in CHART_FORMATS:
-        _fail([f"error: --chart {chart}: name a .png or .svg file"], 2)
+        raise OutputError(f"--chart {chart}: name a .png or .svg file")
     if samples == 0:
-        _fail(["error: --chart draws the Monte Carlo sample: it needs --samples above 0"], 2)
+        raise OutputError("--chart draws the Monte Carlo sample: it needs --samples above 0")
+    check_output(chart, "--chart")
 
 
-def _draw(chart: Path | None, result: ScorecardResult, subject: str) -> bytes | None:
-    if chart is None:
-        return None
-    from thesis.report.chart import render_chart
+class _Progress:
+    """A rich progress bar on stderr, shown only on a terminal and once a run takes a while."""
 
-    return render_chart(result, subject, CHART_FORMATS[chart.suffix.lower()])
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.bar: object | None = None
+        self.task: TaskID | None = None
 
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if not sys.stderr.isatty() or time.monotonic() - self.start < PROGRESS_AFTER:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
 
-def _write(report: tuple[str, bytes | None], output: Path | None, chart: Path | None) -> None:
-    text, image = report
-    if chart is not None and image is not None:
-        guarded(lambda: write_file(image, chart))
-    write_output(text, output)
+            progress = Progress(console=Console(stderr=True), transient=True)
+            progress.start()
+            self.task = progress.add_task("Monte Carlo", total=total)
+            self.bar = progress
+        from rich.progress import Progress
+
+        assert isinstance(self.bar, Progress) and self.task is not None
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        from rich.progress import Progress
+
+        if isinstance(self.bar, Progress):
+            self.bar.stop()
 
 
 def _version(value: bool) -> None:
@@ -130,7 +175,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(context_settings={"help_option_names": ["-h", "--help"]})
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
@@ -138,44 +183,56 @@ def _root(
     """Score an investment thesis: transparent, reproducible, uncertainty-aware."""
 
 
+def _score(file: Path, fmt: Format | None, scorecard: str | None, compare: Path | None,
+           samples: int, seed: int, chart: Path | None, output: Path | None,
+           market_only: bool) -> None:
+    import thesis
+
+    check_output(output)
+    layout = output_format(fmt, output)
+    _check_chart(chart, samples)
+    subject = thesis.load_market(file) if market_only else thesis.load(file)
+    other = None if compare is None else thesis.load(compare)
+    progress = _Progress()
+    try:
+        result: Result = thesis.score(subject, scorecard, samples=samples, seed=seed,
+                                      progress=progress)
+    finally:
+        progress.close()
+    if other is not None:
+        result = thesis.compare(result, thesis.score(other, scorecard, samples=0))
+    text = thesis.render(result, layout)
+    if chart is not None:
+        from thesis.report.chart import render_chart
+
+        write_file(render_chart(result, CHART_FORMATS[chart.suffix.lower()]), chart)
+    write_output(text, output)
+
+
 @app.command("score")
+@user_errors
 def score_command(
-    file: Annotated[Path, typer.Argument(help="A company YAML file.")],
-    fmt: FormatOption = Format.table,
-    scorecard: Annotated[str, typer.Option(
-        "--scorecard", help="A shipped scorecard name (thesis, moat, ...) or a YAML path.")
-    ] = "thesis",
+    file: Annotated[Path, typer.Argument(help="A company or a market YAML file.")],
+    fmt: FormatOption = None,
+    scorecard: ScorecardOption = None,
+    compare: Annotated[Path | None, typer.Option(
+        "--compare", help="Another file of the same kind: say, factor by factor, what "
+        "separates the two scores.")] = None,
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
     chart: ChartOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Score a company and explain every factor, beside the regime of its market (if given)."""
-    import thesis
-    from thesis.bubble import market_regime
-
-    _check_chart(chart, samples)
-
-    def run() -> tuple[str, bytes | None]:
-        company = thesis.load_company(file)
-        card = thesis.load_scorecard(scorecard)
-        regime = market_regime(company, file)
-        try:
-            result = thesis.score(company, card, samples=samples, seed=seed,
-                                  market_regime=regime)
-        except NothingToScoreError as exc:
-            raise InputError.single(file, str(exc)) from None
-        return renderer(fmt)(result), _draw(chart, result, company.name)
-
-    _write(guarded(run), output, chart)
+    """Score a company or a market and explain every factor: verdict, how sure, what moves it."""
+    _score(file, fmt, scorecard, compare, samples, seed, chart, output, market_only=False)
 
 
 @app.command("bubble")
+@user_errors
 def bubble_command(
     file: Annotated[Path, typer.Argument(help="A market YAML file.")],
-    fmt: FormatOption = Format.table,
-    scorecard: Annotated[str, typer.Option(
-        "--scorecard", help="A shipped scorecard name (bubble) or a YAML path.")] = "bubble",
+    fmt: FormatOption = None,
+    scorecard: ScorecardOption = None,
     compare: Annotated[Path | None, typer.Option(
         "--compare", help="Another market file: say, factor by factor, what separates the two "
         "scores.")] = None,
@@ -184,74 +241,44 @@ def bubble_command(
     chart: ChartOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Read a market with the six-factor bubble scorecard: verdict, stage, what would move it."""
-    from thesis.bubble import compare as compare_markets
-    from thesis.bubble import score_market
-    from thesis.files.load import load_market, load_scorecard
-    from thesis.report.bubble import bubble_renderer
-
-    _check_chart(chart, samples)
-
-    def run() -> tuple[str, bytes | None]:
-        card = load_scorecard(scorecard)
-        result = score_market(load_market(file), card, market_file=file, samples=samples,
-                              seed=seed)
-        if compare is not None:
-            other = score_market(load_market(compare), card, market_file=compare, samples=0)
-            result = compare_markets(result, other)
-        return bubble_renderer(fmt)(result), _draw(chart, result, result.market)
-
-    _write(guarded(run), output, chart)
+    """Read a market with the six-factor bubble scorecard (`thesis score` for a market file)."""
+    _score(file, fmt, scorecard, compare, samples, seed, chart, output, market_only=True)
 
 
 @app.command("validate")
+@user_errors
 def validate_command(
     files: Annotated[list[Path], typer.Argument(
-        help="Company, market or scorecard YAML files.")],
+        help="Company, market, scorecard or positions YAML files.", metavar="FILE...")],
 ) -> None:
-    """Check files without scoring them; every problem of every file is listed."""
+    """Check files without scoring them, following their links (a company's market, a market's
+    prices, a scorecard's includes); every problem of every file is listed."""
     import thesis
-    from thesis.engine.runup import prices_of
-    from thesis.files.load import file_kind, load_market
-    from thesis.files.yaml import load as load_yaml
-    from thesis.models.positions import load_positions
+    from thesis.errors import InputError
 
     problems: list[str] = []
     for file in files:
         try:
-            doc = load_yaml(file)
-            kind = file_kind(doc.data) or "company"
-            loaders: dict[str, Callable[[Path], object]] = {
-                "scorecard": thesis.load_scorecard,
-                "market": lambda path: prices_of(load_market(path), path),
-                "company": thesis.load_company,
-                "positions": load_positions}
-            loaders[kind](file)
-            typer.echo(f"{file}: ok ({kind})")
+            typer.echo(f"{file}: ok ({thesis.validate(file)})")
         except InputError as exc:
-            problems.extend(str(p) for p in exc.problems)
+            problems.extend(exc.lines())
     if problems:
         _fail(problems, 2)
 
 
 @app.command("schema")
+@user_errors
 def schema_command(
-    kind: Annotated[str, typer.Argument(help="company, market or scorecard")],
+    kind: Annotated[str, typer.Argument(help="company, market, scorecard or positions")],
     output: OutputOption = None,
 ) -> None:
-    """Print the JSON Schema of a file type, for editor validation of YAML."""
-    from pydantic import BaseModel
+    """Print the JSON Schema of a kind of file, for editor validation of YAML."""
+    from thesis.files.kinds import KINDS, json_schema_text
 
-    from thesis.models.company import Company
-    from thesis.models.market import Market
-
-    models: dict[str, type[BaseModel]] = {"company": Company, "market": Market,
-                                          "scorecard": Scorecard}
-    if kind not in models:
-        _fail([f"error: unknown schema {kind!r}; choose one of {', '.join(models)}"], 2)
-    schema = models[kind].model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    write_output(json.dumps(schema, indent=2) + "\n", output)
+    check_output(output)
+    if kind not in KINDS:
+        raise UserError(f"unknown schema {kind!r}; choose one of {', '.join(KINDS)}")
+    write_output(json_schema_text(kind), output)
 
 
 def main() -> None:

@@ -1,12 +1,16 @@
-"""The one exception hierarchy of `thesis`.
+"""The one exception hierarchy of `thesis` (light: no numpy, scipy or pydantic import).
 
 ::
 
-    ThesisError                 anything this library raises on purpose
-    └── InputError              the user's file is wrong; carries every Problem at once
+    ThesisError                   anything this library raises on purpose
+    └── UserError                 the user can fix it; the command line exits 2
+        ├── InputError            problems located in files: every Problem at once
+        ├── SubjectMismatchError  a scorecard for one kind of subject given another
+        ├── NothingToScoreError   the subject gives none of the inputs a scorecard uses
+        └── OutputError           an output path that cannot be written
 
-Anything else escaping the library is a bug. The CLI turns an `InputError` into one line per
-problem on stderr and exit code 2, and any other exception into exit code 1.
+Anything else escaping the library is a bug: the command line exits 1 and shows the traceback
+only with THESIS_DEBUG=1.
 """
 
 from __future__ import annotations
@@ -35,8 +39,17 @@ class ThesisError(Exception):
     """Base class of the errors `thesis` raises on purpose."""
 
 
-class InputError(ThesisError):
-    """A user file (company, market or scorecard) cannot be used; lists every problem found."""
+class UserError(ThesisError):
+    """Something the user can fix: a file, a path, a choice of scorecard."""
+
+    def lines(self) -> list[str]:
+        """What to print, one problem per line."""
+        return [f"error: {self}"]
+
+
+class InputError(UserError):
+    """A user file (company, market, scorecard, positions, prices) cannot be used; lists every
+    problem found, each at its file, line and column."""
 
     def __init__(self, problems: list[Problem]) -> None:
         if not problems:
@@ -48,3 +61,18 @@ class InputError(ThesisError):
     def single(cls, file: str | Path, message: str, *, line: int = 1, column: int = 1,
                field: str = "") -> InputError:
         return cls([Problem(str(file), line, column, field, message)])
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class SubjectMismatchError(UserError):
+    """A scorecard for companies given a market, or the reverse."""
+
+
+class NothingToScoreError(UserError):
+    """The subject gives none of the inputs a scorecard uses."""
+
+
+class OutputError(UserError):
+    """An output path (a report, a chart, a schema) that cannot be written."""

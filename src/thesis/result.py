@@ -1,78 +1,114 @@
-"""What a scoring run produces: typed, JSON-ready, every number with its explanation."""
+"""What scoring produces, for companies and markets alike: one typed, JSON-ready `Result`.
+
+Numbers, statuses and the sources' own words only: every sentence a reader sees is written by
+`thesis.report` from these fields, so the JSON, the terminal, markdown and HTML say the same.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from thesis.models.scorecard import Rule
 
 
-class _Result(BaseModel):
+class ResultModel(BaseModel):
+    """A part of a result: frozen, and shown briefly when printed."""
+
     model_config = ConfigDict(frozen=True)
 
+    _shown: ClassVar[tuple[str, ...]] = ()
+    """The fields that identify the part: all its repr shows, so a result prints briefly."""
 
-class CriterionResult(_Result):
+    def __repr_args__(self) -> Iterator[tuple[str, Any]]:
+        for name in self._shown:
+            yield name, getattr(self, name)
+
+
+class Given(ResultModel):
+    """What the analyst gave for one input (or what was fitted from their data), as numbers."""
+
+    input: str
+    kind: Literal["number", "evidence", "category", "derived"]
+    base: float | None = None
+    """The base case: a distribution's median, evidence's probability; None for a category."""
+    p10: float | None = None
+    p90: float | None = None
+    """A number's 10th and 90th percentiles (equal to `base` when it is known exactly)."""
+    probabilities: dict[str, float] = {}
+    """A category's probability of each choice."""
+    parts: list[str] = []
+    """A derived input's parts, joined by `operator` (`x` or `/`)."""
+    operator: str = ""
+    fitted: bool = False
+    """Estimated from the subject's data (the cohorts' sBG fit), not stated."""
+
+    _shown = ("input", "base")
+
+
+class CriterionResult(ResultModel):
+    """One criterion: what it asks, the input it reads, its rule and its score."""
+
     id: str
     question: str
     input: str
-    given: str | None
-    """How the input was stated (a range, a probability, a choice); None if not given."""
+    status: Literal["scored", "not_given"]
     score: float | None
+    """At the base case; None when the input is not given."""
     weight: float
-    rule: str
+    rule: Annotated[Rule, Field(description="the rule as written in the scorecard")]
     source: str
-    note: str = ""
+
+    _shown = ("id", "score")
 
 
-class GateResult(_Result):
+class GateResult(ResultModel):
+    """A must-have that caps its factor while it fails."""
+
     id: str
     question: str
     input: str
-    given: str | None
+    status: Literal["scored", "not_given"]
     passes: float | None
     """Probability the gate passes at the base case (1 or 0 for certain inputs)."""
     cap: float
     source: str
 
+    _shown = ("id", "passes")
 
-class FactorResult(_Result):
+
+class FactorResult(ResultModel):
+    """One factor: its score, its share of the composite, and what it is made of."""
+
     id: str
     path: str
     title: str
     weight: float
     share: float
-    """This factor's share of its scorecard's score after renormalisation (0 if not assessed)."""
+    """This factor's share of its scorecard's score after renormalisation (0 if not scored)."""
+    status: Literal["scored", "not_applicable", "nothing_given"]
     score: float | None
     source: str
     verdict: str | None = None
+    """The included scorecard's verdict, for a factor that is a whole scorecard."""
     criteria: list[CriterionResult] = []
     gates: list[GateResult] = []
     factors: list[FactorResult] = []
-    note: str = ""
     given: int = 0
     """How many of the criteria below (in factors that apply) had an input."""
     criteria_count: int = 0
     """How many criteria there are below, in factors that apply."""
 
+    _shown = ("path", "score")
 
-class PositionResult(_Result):
-    """What one source's author would say of this company, and whether our score agrees."""
-
-    id: str
-    speaker: str
-    source: str
-    date: str
-    anchor: str
-    claim: str
-    about: str
-    stance: Literal["backs", "challenges", "silent"]
-    our_score: float | None
-    """Our score of the factor the claim is about."""
-    agrees: bool | None
-    """None when the claim does not speak to this company."""
+    def criterion(self, id_: str) -> CriterionResult:
+        """The criterion with this id."""
+        return next(c for c in self.criteria if c.id == id_)
 
 
-class ScoreDistribution(_Result):
+class ScoreDistribution(ResultModel):
     """The score over the Monte Carlo sample. P10 is the 10th percentile: 10% score lower."""
 
     mean: float
@@ -86,113 +122,75 @@ class ScoreDistribution(_Result):
     histogram: list[int]
     """Sample counts in 50 equal bins over 0-100 (0-2, 2-4, ..., 98-100)."""
 
+    _shown = ("p10", "p50", "p90")
 
-class Driver(_Result):
-    """One input's share of the score's variance (Sobol indices, 95% bootstrap intervals)."""
+
+class Driver(ResultModel):
+    """One input's share of the score's variance: Sobol indices with their intervals."""
 
     input: str
     question: str
-    given: str
+    """The question of the first criterion the input feeds."""
     first_order: float
     total: float
     first_order_interval: tuple[float, float]
     total_interval: tuple[float, float]
 
+    _shown = ("input", "total")
 
-class TornadoBar(_Result):
+
+class TornadoBar(ResultModel):
     """The score with one input at its P10 and at its P90, the others at their base case."""
 
     input: str
-    low: str
-    high: str
+    low: float
+    high: float
     score_at_low: float
     score_at_high: float
 
+    _shown = ("input", "score_at_low", "score_at_high")
 
-class Uncertainty(_Result):
+
+class Uncertainty(ResultModel):
     """How sure the score is and what it hinges on, with the seed and sample count."""
 
     samples: int
     requested_samples: int
-    method: str
+    method: Literal["sobol", "random"]
     seed: int | None
-    sample_note: str
     evaluations: int
     bootstrap: int
+    confidence: float
+    """The level of the drivers' intervals."""
     base_score: float
     base_verdict: str
     distribution: ScoreDistribution
     drivers: list[Driver]
     """Every sampled input, largest total index first."""
     tornado: list[TornadoBar]
-    diligence: list[str]
-    """What to find out next, in words."""
+    """Every input whose swing moves the score, largest first."""
+    driver_share: float
+    """A driver must explain at least this share of the variance to be named."""
+
+    _shown = ("samples", "seed", "distribution")
 
 
-class ScorecardResult(_Result):
-    """A scorecard's reading of one subject (company or market) at its base case."""
+class Counterfactual(ResultModel):
+    """The smallest change of one input, all else at its base case, that moves the verdict."""
 
-    scorecard: str
-    scorecard_title: str
+    input: str
+    factor: str
+    now: float
+    value: float
+    """The input's value (a probability for evidence, a choice's index for a category)."""
     score: float
     verdict: str
-    verdict_meaning: str
-    verdict_source: str
-    factors: list[FactorResult]
-    not_assessed: dict[str, str]
-    uncertainty: Uncertainty | None = None
-    """None when scored at the base case only (samples = 0)."""
-    counterfactuals: list[Counterfactual] = []
-    """The nearest single-input changes that move the verdict."""
-    verdict_floors: dict[str, float] = {}
-    """Each verdict band's lowest score, highest band first."""
+    direction: Literal["up", "down"]
+
+    _shown = ("input", "value", "verdict")
 
 
-class MarketRegime(_Result):
-    """The market a company sells into, as the bubble scorecard reads it (seed 004)."""
-
-    market: str
-    file: str
-    as_of: str
-    score: float
-    verdict: str
-    stage: str | None
-
-
-class RetentionFit(_Result):
-    """The company's cohorts, pooled and fitted with the sBG model (Fader & Hardie 2007)."""
-
-    cohorts: int
-    alpha: float
-    beta: float
-    log_likelihood: float
-    survival: list[float]
-    """Projected share of a starting cohort still active, months 0 to 24."""
-    retention_rate: list[float]
-    """Projected month-on-month retention, months 1 to 24."""
-    survival_24_interval: tuple[float, float]
-    """80% interval of month-24 survival from the estimate's sampling uncertainty."""
-    reading: str
-    kind: str
-
-
-class ScoreResult(ScorecardResult):
-    company: str
-    layer: str
-    market_regime: MarketRegime | None = None
-    retention: RetentionFit | None = None
-    """The fitted cohort curves, when the company gives cohorts."""
-    positions: list[PositionResult] = []
-    """What the source documents' authors would say of this company (thesis scorecard only)."""
-
-    def _repr_markdown_(self) -> str:
-        """A notebook shows the scorecard as the markdown report, not as a wall of fields."""
-        from thesis.report.markdown import render
-
-        return render(self)
-
-
-class StageResult(_Result):
+class StageResult(ResultModel):
     """Where the subject stands on the scorecard's cycle (seed 004's bubble sequence)."""
 
     id: str
@@ -203,23 +201,12 @@ class StageResult(_Result):
     stages: list[str]
     """Every stage's title, in cycle order, so a report can draw the whole climb."""
     probabilities: dict[str, float] = {}
-    """Share of Monte Carlo samples at each stage (empty when scored at the base case only)."""
+    """Share of the Monte Carlo samples at each stage (empty at the base case only)."""
+
+    _shown = ("id",)
 
 
-class Counterfactual(_Result):
-    """The smallest change of one input, all else at its base case, that moves the verdict."""
-
-    input: str
-    factor: str
-    now: str
-    value: str
-    score: float
-    verdict: str
-    direction: str
-    """"up" (a higher score) or "down"."""
-
-
-class RunUpResult(_Result):
+class RunUpResult(ResultModel):
     """Greenwood, Shleifer and You (2019): the two-year price run-up, raw and net of market."""
 
     start: str
@@ -230,11 +217,14 @@ class RunUpResult(_Result):
     exceeds_threshold: bool
     crash_probability: float | None
     """After a net run-up of this size; None below the smallest run-up tabulated."""
+    interpolated: bool
+    """No close on the start date: interpolated log-linearly between its neighbours."""
     source: str
-    note: str = ""
+
+    _shown = ("raw", "net")
 
 
-class FactorDelta(_Result):
+class FactorDelta(ResultModel):
     id: str
     title: str
     score: float | None
@@ -242,26 +232,191 @@ class FactorDelta(_Result):
     contribution: float
     """This factor's part of the difference between the two composites (share x score)."""
 
+    _shown = ("id", "contribution")
 
-class Comparison(_Result):
-    """Factor by factor, what separates this market's score from another's."""
 
-    market: str
-    as_of: str
+class Comparison(ResultModel):
+    """Factor by factor, what separates this subject's score from another's."""
+
+    subject: str
+    as_of: str | None
     score: float
     verdict: str
     factors: list[FactorDelta]
 
+    _shown = ("subject", "score")
 
-class BubbleResult(ScorecardResult):
+
+class MarketRegime(ResultModel):
+    """The market a company sells into, as the bubble scorecard reads it (seed 004)."""
+
     market: str
+    file: str
+    """As the company file names it."""
+    as_of: str
+    score: float
+    verdict: str
+    stage: str | None
+
+    _shown = ("market", "verdict")
+
+
+class RetentionFit(ResultModel):
+    """The company's cohorts, pooled and fitted with the sBG model (Fader & Hardie 2007)."""
+
+    cohorts: int
+    alpha: float
+    beta: float
+    log_likelihood: float
+    survival: list[float]
+    """Projected share of a starting cohort still active, months 0 to 24."""
+    retention_rate: list[float]
+    """Projected month-on-month retention, months 1 to 24."""
+    survival_24: float
+    survival_24_interval: tuple[float, float]
+    """80% interval of month-24 survival from the estimate's sampling uncertainty."""
+    kind: Literal["durable core", "decaying", "tourists"]
+    last_month: int
+    """The longest cohort's last observed month."""
+    last_share: float
+    """Its share still active then."""
+    last_retention: float
+    """Fitted month-on-month retention at that month."""
+
+    _shown = ("kind", "survival_24")
+
+
+class PositionResult(ResultModel):
+    """What one source's author would say of this subject, and whether our score agrees."""
+
+    id: str
+    speaker: str
+    source: str
+    date: str
+    anchor: str
+    claim: str
+    about: str
+    stance: Literal["backs", "challenges", "silent"]
+    our_score: float | None
+    """Our score of the factor the claim is about."""
+    agrees: bool | None
+    """None when the claim does not speak to this subject."""
+
+    _shown = ("id", "stance")
+
+
+class CompanyHeader(ResultModel):
+    """The company, as its file describes it."""
+
+    kind: Literal["company"] = "company"
+    name: str
+    layer: str
+    segment: str | None = None
+    vertical: str | None = None
+    stage: str | None = None
+
+    _shown = ("name",)
+
+
+class MarketHeader(ResultModel):
+    """The market, as its file describes it."""
+
+    kind: Literal["market"] = "market"
+    name: str
     as_of: str
     description: str | None = None
+
+    _shown = ("name", "as_of")
+
+
+class ScorecardDigest(ResultModel):
+    id: str
+    sha256: str
+
+
+class Provenance(ResultModel):
+    """What produced this result: enough to reproduce it on any machine."""
+
+    thesis_version: str
+    input_file: str | None
+    """The subject's file name (no folder, so the output is the same on every machine)."""
+    scorecards: list[ScorecardDigest]
+    """The scorecard and those it includes, each with the SHA-256 of its rules."""
+    samples: int
+    requested_samples: int
+    seed: int | None
+    method: Literal["sobol", "random"]
+
+    _shown = ("thesis_version", "seed", "samples")
+
+
+class Result(ResultModel):
+    """A scorecard's reading of one subject: the base-case score and verdict, every factor
+    explained, and how sure the score is under the subject's own uncertainty."""
+
+    subject: Annotated[CompanyHeader | MarketHeader, Field(discriminator="kind")]
+    scorecard: str
+    scorecard_title: str
+    score: float
+    """At the base case: medians, probabilities, likeliest choices."""
+    verdict: str
+    verdict_meaning: str
+    verdict_source: str
+    verdict_floors: dict[str, float]
+    """Each verdict band's lowest score, highest band first."""
+    factors: list[FactorResult]
+    inputs: list[Given]
+    """Every input the scorecard reads, as given."""
+    uncertainty: Uncertainty | None = None
+    """None when scored at the base case only (samples = 0)."""
+    counterfactuals: list[Counterfactual] = []
+    """The nearest single-input changes that move the verdict."""
     stage: StageResult | None = None
     run_up: RunUpResult | None = None
     comparison: Comparison | None = None
+    market_regime: MarketRegime | None = None
+    retention: RetentionFit | None = None
+    positions: list[PositionResult] = []
+    """What the source documents' authors would say of this subject."""
+    provenance: Provenance
+
+    _shown = ("subject", "scorecard", "score", "verdict")
+
+    def factor(self, path: str) -> FactorResult:
+        """The factor at a dotted path, e.g. `moat.data_flywheel`."""
+        for f in self.walk():
+            if f.path == path:
+                return f
+        raise KeyError(path)
+
+    def given(self, input_path: str) -> Given | None:
+        """What was given for an input, or None if it was not."""
+        return next((g for g in self.inputs if g.input == input_path), None)
+
+    def walk(self) -> list[FactorResult]:
+        """Every factor, depth first."""
+        out: list[FactorResult] = []
+
+        def visit(factors: list[FactorResult]) -> None:
+            for f in factors:
+                out.append(f)
+                visit(f.factors)
+
+        visit(self.factors)
+        return out
+
+    def not_assessed(self) -> dict[str, str]:
+        """Every factor and criterion left out of the score, with its status."""
+        out: dict[str, str] = {}
+        for f in self.walk():
+            if f.status != "scored":
+                out[f.path] = f.status
+            out.update({f"{f.path}.{c.id}": c.status for c in f.criteria
+                        if c.status != "scored"})
+        return out
 
     def _repr_markdown_(self) -> str:
-        from thesis.report.bubble import render_markdown
+        """A notebook shows the result as the markdown report, not as a wall of fields."""
+        from thesis.report import Format, render
 
-        return render_markdown(self)
+        return render(self, Format.markdown)

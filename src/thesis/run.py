@@ -1,160 +1,360 @@
-"""Score a company against a scorecard and explain every number of the result."""
+"""Score a subject: `score(subject)` for companies and markets alike, and `compare` two results.
+
+The one pipeline: bind the scorecard to the subject's inputs (`thesis.subjects`), evaluate the
+base case, run the Monte Carlo analysis, find what would move the verdict, and add what the
+subject's kind brings (a company's cohorts, its market's regime and the sources' positions; a
+market's stage and price run-up). Files were read at load: nothing here touches the disk except
+the shipped scorecards and positions, read once per process.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from thesis.engine.analysis import DEFAULT_SAMPLES, analyse
-from thesis.engine.compile import NOT_APPLICABLE, Compiled, Evaluation, compile_scorecard
+from thesis import __version__
+from thesis.defaults import DEFAULT_SAMPLES, MAX_SAMPLES
+from thesis.engine.analysis import Analysis, analyse, verdict_index
+from thesis.engine.compile import Compiled, Evaluation
 from thesis.engine.counterfactual import counterfactuals
+from thesis.engine.runup import SOURCE as RUN_UP_SOURCE
+from thesis.engine.runup import run_up
 from thesis.engine.sampling import Method, SeedLike
-from thesis.errors import ThesisError
-from thesis.files.load import load_scorecard
+from thesis.engine.space import Input, InputSpace
+from thesis.engine.stances import judge
+from thesis.errors import InputError, NothingToScoreError, SubjectMismatchError, UserError
+from thesis.files.load import load_scorecard, shipped_positions
 from thesis.models.company import Company
-from thesis.models.positions import judge, shipped_positions
-from thesis.models.scorecard import Categories, Curve, Factor, Rule, Scorecard
+from thesis.models.distributions import Point
+from thesis.models.market import Market
+from thesis.models.scorecard import Factor, Scorecard
 from thesis.result import (
+    CompanyHeader,
+    Comparison,
+    Counterfactual,
     CriterionResult,
+    Driver,
+    FactorDelta,
     FactorResult,
     GateResult,
+    Given,
+    MarketHeader,
     MarketRegime,
+    PositionResult,
+    Provenance,
+    Result,
     RetentionFit,
-    ScorecardResult,
-    ScoreResult,
+    RunUpResult,
+    ScorecardDigest,
+    ScoreDistribution,
+    StageResult,
+    TornadoBar,
+    Uncertainty,
 )
-from thesis.subjects import cohort_fit, context, input_space
+from thesis.subjects import Subject, cohort_fit, compile_for, kind_of
+
+Progress = Callable[[int, int], None]
+BOOTSTRAP = 100
+CONFIDENCE = 0.95
+DRIVER_SHARE = 0.05
+"""An input whose total index is below this explains too little variance to name as a driver
+(assumption: 5%, the usual screening threshold for total Sobol indices)."""
+HISTOGRAM_BINS = 50
+PROJECTED_MONTHS = 24
 
 
-def compile_for(company: Company, scorecard: Scorecard) -> Compiled:
-    """The scorecard bound to this company's inputs."""
-    return compile_scorecard(scorecard, input_space(company), context(company))
-
-
-def score(company: Company, scorecard: Scorecard | str | Path | None = None, *,
+def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
           samples: int = DEFAULT_SAMPLES, seed: SeedLike = 0, method: Method = "sobol",
-          market_regime: MarketRegime | None = None) -> ScoreResult:
-    """Score `company`: the base case (medians, probabilities, likeliest choices), and unless
-    `samples` is 0, how sure that score is under the company's own uncertainty."""
-    card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard or "thesis")
-    if card.subject != "company":
-        raise ThesisError(f"scorecard {card.id!r} scores a {card.subject}, not a company "
-                          f"(a {card.subject} goes to thesis bubble)")
-    compiled = compile_for(company, card)
-    core = scorecard_result(card, compiled, compiled(compiled.base_case()), samples=samples,
-                            seed=seed, method=method)
-    positions = shipped_positions()
-    judged = (judge(positions, compiled.space, company.layer, core)
-              if card.id == positions.scorecard else [])
-    return ScoreResult(company=company.name, layer=company.layer, market_regime=market_regime,
-                       positions=judged, retention=retention_fit(company), **dict(core))
+          progress: Progress | None = None) -> Result:
+    """Score a company or a market: the base case (medians, probabilities, likeliest choices),
+    and unless `samples` is 0, how sure that score is under the subject's own uncertainty.
 
-
-def retention_fit(company: Company) -> RetentionFit | None:
-    """The fitted cohort curves for the report, if the company gives cohorts."""
-    fitted = cohort_fit(company.engagement)
-    if fitted is None:
-        return None
-    fit, reading = fitted
-    months = np.arange(25, dtype=float)
-    return RetentionFit(
-        cohorts=len(company.engagement.cohorts), alpha=fit.alpha, beta=fit.beta,
-        log_likelihood=fit.log_likelihood,
-        survival=[round(float(x), 6) for x in fit.survival(months)],
-        retention_rate=[round(float(x), 6) for x in fit.retention_rate(months[1:])],
-        survival_24_interval=reading.interval_24, reading=reading.text, kind=reading.kind)
-
-
-def scorecard_result(card: Scorecard, compiled: Compiled, evaluation: Evaluation, *,
-                     samples: int = 0, seed: SeedLike = 0,
-                     method: Method = "sobol") -> ScorecardResult:
-    """The subject-agnostic part of a result: verdict and factor tree of the first sample, and
-    the Monte Carlo analysis when `samples` > 0."""
+    `scorecard` is a loaded scorecard, a shipped name (`thesis`, `moat`, `revenue`, `bubble`)
+    or a path; by default the subject kind's own (`thesis` for companies, `bubble` for markets).
+    `progress`, if given, is called with (rows done, rows in all) as the Monte Carlo runs.
+    """
+    if not 0 <= samples <= MAX_SAMPLES:
+        raise UserError(f"samples must be between 0 and {MAX_SAMPLES:,}, not {samples:,}")
+    kind = kind_of(subject)
+    card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(
+        scorecard or kind.default_scorecard)
+    if card.subject != kind.name:
+        raise SubjectMismatchError(f"scorecard {card.id!r} scores a {card.subject}, not a "
+                                   f"{kind.name}")
+    compiled = _compile(subject, card)
+    evaluation = compiled(compiled.base_case())
     value = float(evaluation.composite[0])
+    import inspect  # TEMPORARY until the block engine lands
+
+    watch = {} if progress is None or "progress" not in inspect.signature(
+        analyse).parameters else {"progress": progress}
+    analysis = analyse(compiled, samples=samples, seed=seed, method=method,
+                       bootstrap=BOOTSTRAP, **watch) if samples > 0 else None  # type: ignore[arg-type]
+    factors = _factors(card, "", compiled, evaluation)
     verdict = card.verdict(value)
-    return ScorecardResult(
-        scorecard=card.id,
-        scorecard_title=card.title,
-        score=value,
-        verdict=verdict.label,
-        verdict_meaning=verdict.meaning,
+    origin = subject.origin
+    result = Result(
+        subject=_header(subject), scorecard=card.id, scorecard_title=card.title, score=value,
+        verdict=verdict.label, verdict_meaning=verdict.meaning,
         verdict_source=card.verdict_source,
-        factors=_factors(card, "", compiled, evaluation),
-        not_assessed=compiled.not_assessed,
-        uncertainty=analyse(compiled, samples=samples, seed=seed, method=method)
-        if samples > 0 else None,
-        counterfactuals=counterfactuals(compiled),
         verdict_floors={v.label: v.min for v in card.verdicts},
+        factors=factors, inputs=_inputs(compiled),
+        uncertainty=None if analysis is None else _uncertainty(compiled, analysis, seed),
+        counterfactuals=_counterfactuals(compiled),
+        stage=_stage(card, evaluation, analysis),
+        provenance=Provenance(
+            thesis_version=__version__,
+            input_file=None if origin is None else Path(origin.path).name,
+            scorecards=[ScorecardDigest(id=c.id, sha256=c.digest()) for c in _cards(card)],
+            samples=0 if analysis is None else analysis.n, requested_samples=samples,
+            seed=seed if isinstance(seed, int) else None, method=method),
     )
+    if isinstance(subject, Company):
+        return result.model_copy(update={
+            "retention": _retention(subject), "market_regime": _regime(subject),
+            "positions": _positions(subject, card, compiled.space, factors)})
+    return result.model_copy(update={"run_up": _run_up(subject)})
+
+
+def _compile(subject: Subject, card: Scorecard) -> Compiled:
+    try:
+        return compile_for(subject, card)
+    except NothingToScoreError as exc:
+        if subject.origin is None:
+            raise
+        raise InputError.single(subject.origin.path, str(exc)) from None
+
+
+def _header(subject: Subject) -> CompanyHeader | MarketHeader:
+    if isinstance(subject, Company):
+        return CompanyHeader(name=subject.name, layer=subject.layer, segment=subject.segment,
+                             vertical=subject.vertical, stage=subject.stage)
+    return MarketHeader(name=subject.name, as_of=str(subject.as_of),
+                        description=subject.description)
+
+
+def _cards(card: Scorecard) -> list[Scorecard]:
+    return [card, *(f.included for _, f in card.walk() if f.included is not None)]
 
 
 def _factors(card: Scorecard, prefix: str, compiled: Compiled,
              evaluation: Evaluation) -> list[FactorResult]:
     assessed = {f.id: f.weight for f in card.factors if f"{prefix}{f.id}" in evaluation.factors}
     total = sum(assessed.values())
-    return [_factor(f, prefix, compiled, evaluation, assessed.get(f.id, 0.0) / total if total
-                    else 0.0) for f in card.factors]
+    return [_factor(f, prefix, compiled, evaluation,
+                    assessed.get(f.id, 0.0) / total if total else 0.0) for f in card.factors]
 
 
 def _factor(factor: Factor, prefix: str, compiled: Compiled, evaluation: Evaluation,
             share: float) -> FactorResult:
     path = f"{prefix}{factor.id}"
     raw = evaluation.factors.get(path)
-    score = float(raw[0]) if raw is not None else None
+    value = None if raw is None else float(raw[0])
     sub = factor.included
-    criteria = [_criterion(c.id, c.question, c.input, c.rule, c.weight, c.source,
-                           f"{path}.{c.id}", compiled, evaluation) for c in factor.criteria]
+    status = compiled.not_assessed.get(path)
+    criteria = [CriterionResult(
+        id=c.id, question=c.question, input=c.input,
+        status="scored" if f"{path}.{c.id}" in evaluation.criteria else "not_given",
+        score=_first(evaluation.criteria.get(f"{path}.{c.id}")), weight=c.weight, rule=c.rule,
+        source=c.source) for c in factor.criteria]
+    gates = [GateResult(
+        id=g.id, question=g.question, input=g.input,
+        status="scored" if f"{path}.{g.id}" in evaluation.gates else "not_given",
+        passes=_first(evaluation.gates.get(f"{path}.{g.id}")), cap=g.cap, source=g.source)
+        for g in factor.gates]
     children = _factors(sub, f"{path}.", compiled, evaluation) if sub is not None else []
-    note = compiled.not_assessed.get(path, "")
-    applies = note != NOT_APPLICABLE
+    applies = status != "not_applicable"
     return FactorResult(
         id=factor.id, path=path, title=factor.title, weight=factor.weight, share=share,
-        score=score, source=factor.source,
-        verdict=sub.verdict(score).label if sub is not None and score is not None else None,
-        criteria=criteria,
-        gates=[GateResult(id=g.id, question=g.question, input=g.input,
-                          given=_given(compiled, g.input),
-                          passes=_first(evaluation.gates.get(f"{path}.{g.id}")),
-                          cap=g.cap, source=g.source) for g in factor.gates],
-        factors=children, note=note,
-        given=applies * (sum(c.score is not None for c in criteria)
+        status="scored" if status is None else "nothing_given" if applies else "not_applicable",
+        score=value, source=factor.source,
+        verdict=sub.verdict(value).label if sub is not None and value is not None else None,
+        criteria=criteria, gates=gates, factors=children,
+        given=applies * (sum(c.status == "scored" for c in criteria)
                          + sum(f.given for f in children)),
         criteria_count=applies * (len(criteria) + sum(f.criteria_count for f in children)),
     )
 
 
-def _criterion(id_: str, question: str, input_path: str, rule: Rule, weight: float, source: str,
-               path: str, compiled: Compiled, evaluation: Evaluation) -> CriterionResult:
-    return CriterionResult(
-        id=id_, question=question, input=input_path, given=_given(compiled, input_path),
-        score=_first(evaluation.criteria.get(path)), weight=weight, rule=describe_rule(rule),
-        source=source, note=compiled.not_assessed.get(path, ""),
+def _first(values: np.ndarray | None) -> float | None:
+    return None if values is None else float(values[0])
+
+
+def _inputs(compiled: Compiled) -> list[Given]:
+    """What was given for every input the scorecard reads, derived ones included."""
+    space = compiled.space
+    read = [c.input for _, f in compiled.scorecard.walk() for c in f.criteria]
+    read += [g.input for _, f in compiled.scorecard.walk() for g in f.gates]
+    out: dict[str, Given] = {inp.path: _given(inp) for inp in compiled.inputs}
+    for path in read:
+        if path in space.derived and path in space and path not in out:
+            d = space.derived[path]
+            out[path] = Given(input=path, kind="derived", parts=list(d.needs),
+                              operator=d.operator)
+            out.update({n: _given(space.inputs[n]) for n in d.needs if n not in out})
+    return list(out.values())
+
+
+def _given(inp: Input) -> Given:
+    if inp.kind == "category":
+        return Given(input=inp.path, kind="category",
+                     probabilities=dict(zip(inp.choices, inp.weights, strict=True)))
+    if inp.kind == "evidence":
+        return Given(input=inp.path, kind="evidence", base=inp.probability)
+    exact = isinstance(inp.distribution, Point) or inp.is_certain
+    base = inp.base()
+    return Given(input=inp.path, kind="number", base=base,
+                 p10=base if exact else inp.quantile(0.1),
+                 p90=base if exact else inp.quantile(0.9), fitted=bool(inp.note))
+
+
+def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Uncertainty:
+    card = compiled.scorecard
+    scores = analysis.scores
+    n = analysis.n
+    base_verdict = card.verdict(analysis.base_score).label
+    bands = verdict_index(card, scores)
+    probabilities = {v.label: float(np.mean(bands == i)) for i, v in enumerate(card.verdicts)}
+    p10, p50, p90 = np.percentile(scores, [10, 50, 90])
+    indices = analysis.indices
+    questions = {path: item.question for path, (_, item) in compiled.feeding().items()}
+    drivers = [
+        Driver(input=name, question=questions.get(name, ""),
+               first_order=float(indices.first[j]), total=float(indices.total[j]),
+               first_order_interval=(float(indices.first_interval[j, 0]),
+                                     float(indices.first_interval[j, 1])),
+               total_interval=(float(indices.total_interval[j, 0]),
+                               float(indices.total_interval[j, 1])))
+        for j, name in enumerate(indices.names)]
+    drivers.sort(key=lambda d: d.total, reverse=True)
+    return Uncertainty(
+        samples=n, requested_samples=analysis.requested, method=analysis.method,
+        seed=seed if isinstance(seed, int) else None,
+        evaluations=n * (len(indices.names) + 2), bootstrap=indices.bootstrap,
+        confidence=indices.confidence, base_score=analysis.base_score,
+        base_verdict=base_verdict,
+        distribution=ScoreDistribution(
+            mean=float(scores.mean()), sd=float(scores.std(ddof=1)) if n > 1 else 0.0,
+            p10=float(p10), p50=float(p50), p90=float(p90),
+            verdict_probabilities=probabilities,
+            flip_probability=1.0 - probabilities[base_verdict],
+            histogram=np.histogram(scores, bins=HISTOGRAM_BINS, range=(0, 100))[0].tolist()),
+        drivers=drivers,
+        tornado=[TornadoBar(input=s.name, low=s.low_value, high=s.high_value,
+                            score_at_low=s.at_low, score_at_high=s.at_high)
+                 for s in analysis.tornado if s.swing > 0],
+        driver_share=DRIVER_SHARE,
     )
 
 
-def _first(values: object) -> float | None:
-    return None if values is None else float(values[0])  # type: ignore[index]
+def _counterfactuals(compiled: Compiled) -> list[Counterfactual]:
+    card = compiled.scorecard
+    factor_of = {path: factor.title for path, (factor, _) in compiled.feeding().items()}
+    return [Counterfactual(input=s.input, factor=factor_of.get(s.input, ""), now=s.now,
+                           value=s.value, score=s.score, verdict=card.verdicts[s.band].label,
+                           direction=s.direction) for s in counterfactuals(compiled)]
 
 
-def _given(compiled: Compiled, path: str) -> str | None:
-    space = compiled.space
-    if path in space.inputs:
-        inp = space.inputs[path]
-        return f"{inp.describe()}; {inp.note}" if inp.note else inp.describe()
-    if path in space:
-        d = space.derived[path]
-        return f" {d.operator} ".join(space.inputs[n].describe() for n in d.needs
-                                      if n in space.inputs)
-    return None
+def _stage(card: Scorecard, evaluation: Evaluation,
+           analysis: Analysis | None) -> StageResult | None:
+    if evaluation.stage is None:
+        return None
+    index = int(evaluation.stage[0])
+    stage = card.stages[index]
+    probabilities: dict[str, float] = {}
+    if analysis is not None and analysis.stages is not None:
+        counts = np.bincount(analysis.stages.astype(np.intp), minlength=len(card.stages))
+        probabilities = {s.title: float(c) / analysis.n
+                         for s, c in zip(card.stages, counts, strict=True)}
+    return StageResult(id=stage.id, title=stage.title, meaning=stage.meaning,
+                       source=stage.source, index=index, stages=[s.title for s in card.stages],
+                       probabilities=probabilities)
 
 
-def describe_rule(rule: Rule) -> str:
-    """A rule in a few words, e.g. `higher is better: 0.8 -> 20, 1 -> 60, 1.2 -> 100`."""
-    if isinstance(rule, Curve):
-        steps = ", ".join(f"{x:.4g} -> {y:.0f}" for x, y in rule.points)
-        axis = " (log scale)" if rule.scale == "log" else ""
-        return f"{rule.better} is better{axis}: {steps}"
-    if isinstance(rule, Categories):
-        return ", ".join(f"{k} {v:.0f}" for k, v in rule.scores.items())
-    return f"yes {rule.yes:.0f}, no {rule.no:.0f}"
+def _run_up(market: Market) -> RunUpResult | None:
+    origin = market.origin
+    closes = origin.links.get("closes") if origin is not None else market.prices.series
+    if not closes:
+        return None
+    try:
+        found = run_up(closes, market.as_of)
+    except ValueError as exc:
+        raise UserError(f"prices: {exc}") from None
+    return RunUpResult(start=str(found.start), end=str(found.end), raw=found.raw,
+                       market=found.market, net=found.net,
+                       exceeds_threshold=found.exceeds_threshold,
+                       crash_probability=found.crash_probability,
+                       interpolated=found.interpolated, source=RUN_UP_SOURCE)
+
+
+def _retention(company: Company) -> RetentionFit | None:
+    fitted = cohort_fit(company.engagement)
+    if fitted is None:
+        return None
+    fit, reading = fitted
+    months = np.arange(PROJECTED_MONTHS + 1, dtype=float)
+    longest = max(company.engagement.cohorts, key=lambda c: len(c.active))
+    scale = longest.active[0]
+    return RetentionFit(
+        cohorts=len(company.engagement.cohorts), alpha=fit.alpha, beta=fit.beta,
+        log_likelihood=fit.log_likelihood,
+        survival=[round(float(x), 6) for x in fit.survival(months)],
+        retention_rate=[round(float(x), 6) for x in fit.retention_rate(months[1:])],
+        survival_24=reading.survival_24, survival_24_interval=reading.interval_24,
+        kind=reading.kind, last_month=len(longest.active) - 1,
+        last_share=longest.active[-1] / scale, last_retention=reading.last_retention)
+
+
+def _regime(company: Company) -> MarketRegime | None:
+    """The bubble reading of the market the company's file links to (resolved at load)."""
+    origin = company.origin
+    market = origin.links.get("market") if origin is not None else None
+    if market is None or company.market is None:
+        return None
+    reading = score(market, samples=0)
+    return MarketRegime(market=market.name, file=company.market, as_of=str(market.as_of),
+                        score=reading.score, verdict=reading.verdict,
+                        stage=None if reading.stage is None else reading.stage.title)
+
+
+def _positions(company: Company, card: Scorecard, space: InputSpace,
+               factors: list[FactorResult]) -> list[PositionResult]:
+    positions = shipped_positions()
+    if card.id != positions.scorecard:
+        return []
+    scores: dict[str, float] = {}
+
+    def collect(items: list[FactorResult]) -> None:
+        for f in items:
+            if f.score is not None:
+                scores[f.path] = f.score
+            collect(f.factors)
+
+    collect(factors)
+    return [PositionResult(id=p.id, speaker=p.speaker, source=p.source, date=p.date,
+                           anchor=p.anchor, claim=p.claim, about=p.about, stance=j.stance,
+                           our_score=j.our_score, agrees=j.agrees)
+            for p, j in zip(positions.positions,
+                            judge(positions, space, company.layer, scores), strict=True)]
+
+
+def compare(result: Result, other: Result) -> Result:
+    """`result` with a factor-by-factor account of how its score differs from `other`'s."""
+    theirs = {f.id: f for f in other.factors}
+    deltas = [_delta(f, theirs.get(f.id)) for f in result.factors]
+    deltas.sort(key=lambda d: -abs(d.contribution))
+    as_of = other.subject.as_of if isinstance(other.subject, MarketHeader) else None
+    return result.model_copy(update={"comparison": Comparison(
+        subject=other.subject.name, as_of=as_of, score=other.score, verdict=other.verdict,
+        factors=deltas)})
+
+
+def _delta(mine: FactorResult, theirs: FactorResult | None) -> FactorDelta:
+    def part(f: FactorResult | None) -> float:
+        return 0.0 if f is None or f.score is None else f.share * f.score
+
+    return FactorDelta(id=mine.id, title=mine.title, score=mine.score,
+                       other=None if theirs is None else theirs.score,
+                       contribution=part(mine) - part(theirs))

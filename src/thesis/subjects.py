@@ -17,11 +17,13 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from thesis.engine.compile import Compiled, compile_scorecard
 from thesis.engine.retention import Cohort, Reading, SBGFit, as_cohort, fit_sbg, read
 from thesis.engine.space import Derived, Input, InputSpace, catalogue, space_of
 from thesis.models.company import RETENTION_6, Company, Engagement
 from thesis.models.distributions import Z90, Array, InputKind, Normal
 from thesis.models.market import Market
+from thesis.models.scorecard import Scorecard
 
 Subject = Company | Market
 SubjectName = Literal["company", "market"]
@@ -106,6 +108,11 @@ def context(subject: Subject) -> dict[str, str]:
     return kind_of(subject).context(subject)
 
 
+def compile_for(subject: Subject, card: Scorecard) -> Compiled:
+    """The scorecard bound to this subject's inputs: one pure function of the input matrix."""
+    return compile_scorecard(card, input_space(subject), context(subject))
+
+
 def cohort_fit(engagement: Engagement) -> tuple[SBGFit, Reading] | None:
     """The pooled sBG fit of the company's cohorts and its reading."""
     if not engagement.cohorts:
@@ -117,8 +124,7 @@ def cohort_fit(engagement: Engagement) -> tuple[SBGFit, Reading] | None:
 @functools.cache
 def _fit(cohorts: tuple[Cohort, ...]) -> tuple[SBGFit, Reading]:
     fit = fit_sbg(list(cohorts))
-    longest = max(cohorts, key=lambda c: len(c.survival))
-    return fit, read(fit, longest)
+    return fit, read(fit)
 
 
 def input_space(subject: Subject) -> InputSpace:
@@ -133,12 +139,12 @@ def input_space(subject: Subject) -> InputSpace:
 def _add_company_inputs(company: Company, space: InputSpace) -> None:
     fitted = cohort_fit(company.engagement)
     if fitted is not None:
-        fit, reading = fitted
+        fit, _ = fitted
         low, high = fit.survival_interval(6, level=0.8)
         spread = Normal(mean=float(fit.survival(6)), sd=max(high - low, 1e-9) / (2 * Z90))
         space.inputs[RETENTION_6] = Input(RETENTION_6, "number",
                                            distribution=spread.within(0.0, 1.0),  # type: ignore[arg-type]
-                                           note=reading.text)
+                                           note="fitted to the cohorts (sBG)")
     flywheel = company.moat.data_flywheel
     if flywheel is not None:
         named = flywheel.business_metric is not None and flywheel.business_metric.strip() != ""

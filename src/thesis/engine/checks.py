@@ -11,6 +11,7 @@ import difflib
 from typing import Any
 
 from thesis.models.distributions import InputKind, Kind
+from thesis.models.positions import Positions
 from thesis.models.scorecard import FACTOR_PREFIX, SCORE, Categories, Scorecard, Stage
 
 Loc = tuple[Any, ...]
@@ -85,4 +86,23 @@ def stage_problems(stages: list[Stage], inputs: dict[str, InputKind],
                 out.append((loc, "use in: [choices] for a category, at_least/at_most otherwise"))
             elif sign.among is not None and set(sign.among) - set(kind.choices):
                 out.append(((*loc, "in"), f"choices are {', '.join(kind.choices)}"))
+    return out
+
+
+def position_problems(positions: Positions, inputs: dict[str, InputKind],
+                      factors: set[str]) -> list[tuple[Loc, str]]:
+    """Check each position's factor and the paths its conditions read: (loc, message)."""
+    out: list[tuple[Loc, str]] = []
+    for i, position in enumerate(positions.positions):
+        if position.about not in factors:
+            out.append((("positions", i, "about"),
+                        f"no factor {position.about!r} in {positions.scorecard!r}"))
+        for key in ("backs_when", "challenges_when"):
+            for j, cond in enumerate(getattr(position, key)):
+                loc = ("positions", i, key, j)
+                if cond.input is not None and cond.input not in inputs:
+                    out.append(((*loc, "input"), unknown(cond.input, inputs)))
+                if cond.factor is not None and cond.factor not in factors:
+                    out.append(((*loc, "factor"),
+                                f"no factor {cond.factor!r} in {positions.scorecard!r}"))
     return out

@@ -5,6 +5,10 @@ matrix, one row per sample and one column per input it uses, it returns the comp
 factor and criterion score as (N,) arrays, in one vectorised pass (no Python loop per sample).
 The point score is the same function at the base case, N = 1.
 
+Sensitivity analysis needs only the composite, of millions of rows: `composite(x)` and
+`composite_and_stage(x)` keep no criterion or gate arrays and work through the rows in blocks of
+`BLOCK_ROWS`, so their working memory is flat in N; only the (N,) results grow.
+
 Criteria whose input the subject does not give are left out of their factor ("not assessed"),
 and factors with nothing assessed, or that do not apply to the subject, are left out of the
 composite; the remaining weights are renormalised.
@@ -14,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from thesis.engine.space import Input, InputSpace
 from thesis.engine.stages import compile_stages, stage_inputs
-from thesis.errors import ThesisError
+from thesis.errors import NothingToScoreError
 from thesis.models.distributions import Array
 from thesis.models.scorecard import (
     Categories,
@@ -32,7 +37,11 @@ from thesis.models.scorecard import (
 )
 
 RuleFn = Callable[[Array], Array]
-NOT_APPLICABLE = "does not apply to this subject"
+BLOCK_ROWS = 1 << 16
+"""Rows evaluated at once by `Compiled.composite`: each intermediate (N,) array is 512 kB."""
+Status = Literal["not_applicable", "nothing_given", "not_given"]
+"""Why a factor or criterion is left out: it does not apply to this subject, no input of any of
+its criteria is given, or (a criterion) its input is not given."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,12 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class _Parts:
-    """Where one evaluation collects the scores of its factors, criteria and gates by path."""
+    """Where one evaluation collects the scores of its factors, criteria and gates by path;
+    None where they are not wanted, so they are freed as soon as they are added up."""
 
-    factors: dict[str, Array]
-    criteria: dict[str, Array]
-    gates: dict[str, Array]
+    factors: dict[str, Array] | None
+    criteria: dict[str, Array] | None
+    gates: dict[str, Array] | None
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,7 @@ class Compiled:
     """A scorecard bound to one subject's inputs: a pure function of the input matrix."""
 
     def __init__(self, card: Scorecard, root: _Card, space: InputSpace, used: list[str],
-                 not_assessed: dict[str, str]) -> None:
+                 not_assessed: dict[str, Status]) -> None:
         self.scorecard = card
         self.space = space
         self.inputs: list[Input] = space.base_inputs(used)
@@ -134,7 +144,7 @@ class Compiled:
         """For each sampled input, the first factor and criterion (or gate) it feeds."""
         out: dict[str, tuple[Factor, Criterion | Gate]] = {}
         for path, factor in self.scorecard.walk():
-            if self.not_assessed.get(path) == NOT_APPLICABLE:
+            if self.not_assessed.get(path) == "not_applicable":
                 continue
             items: list[Criterion | Gate] = [*factor.criteria, *factor.gates]
             for item in items:
@@ -152,10 +162,53 @@ class Compiled:
         return np.column_stack([inp.draw(uniforms[:, j]) for j, inp in enumerate(self.inputs)]
                                ) if self.inputs else np.empty((len(uniforms), 0))
 
+    @property
+    def has_stages(self) -> bool:
+        return self._stages is not None
+
     def __call__(self, x: Array) -> Evaluation:
+        """Every score of every row of `x`, at once: for a few rows (reports, tests)."""
+        x = self._matrix(x)
+        parts = _Parts({}, {}, {})
+        composite, stage = self._evaluate(x, parts)
+        assert parts.factors is not None and parts.criteria is not None
+        assert parts.gates is not None
+        return Evaluation(composite, parts.factors, parts.criteria, parts.gates, stage)
+
+    def composite(self, x: Array) -> Array:
+        """Only the composite score, the function sensitivity analysis looks at: no factor,
+        criterion or gate array is kept, and the rows are evaluated `BLOCK_ROWS` at a time."""
+        x = self._matrix(x)
+        out = np.empty(len(x))
+        for start in range(0, len(x), BLOCK_ROWS):
+            rows = slice(start, start + BLOCK_ROWS)
+            out[rows] = self._evaluate(x[rows], _Parts(None, None, None))[0]
+        return out
+
+    def composite_and_stage(self, x: Array) -> tuple[Array, Array | None]:
+        """The composite and the stage index of each row of `x` (None if the scorecard has no
+        stages), from the same evaluation, `BLOCK_ROWS` at a time; factor scores are kept only
+        while a block's stages are placed."""
+        x = self._matrix(x)
+        if self._stages is None:
+            return self.composite(x), None
+        composite, stage = np.empty(len(x)), np.empty(len(x))
+        for start in range(0, len(x), BLOCK_ROWS):
+            rows = slice(start, start + BLOCK_ROWS)
+            composite[rows], placed = self._evaluate(x[rows], _Parts({}, None, None))
+            assert placed is not None
+            stage[rows] = placed
+        return composite, stage
+
+    def _matrix(self, x: Array) -> Array:
         x = np.atleast_2d(np.asarray(x, dtype=float))
         if x.shape[1] != len(self.inputs):
             raise ValueError(f"expected {len(self.inputs)} input columns, got {x.shape[1]}")
+        return x
+
+    def _evaluate(self, x: Array, parts: _Parts) -> tuple[Array, Array | None]:
+        """The composite of the rows of `x` and, if `parts` keeps factors and the scorecard has
+        stages, their stage index; what `parts` asks for is collected on the way."""
         columns = {path: x[:, j] for path, j in self._column.items()}
         cache: dict[str, Array] = {}
 
@@ -164,14 +217,11 @@ class Compiled:
                 cache[path] = self.space.column(path, columns)
             return cache[path]
 
-        parts = _Parts({}, {}, {})
         composite = self._card(self._root, value, parts, len(x))
-        stage = self._stages(composite, parts.factors, value) if self._stages else None
-        return Evaluation(composite, parts.factors, parts.criteria, parts.gates, stage)
-
-    def composite(self, x: Array) -> Array:
-        """Only the composite score: the function sensitivity analysis looks at."""
-        return self(x).composite
+        stage = None
+        if self._stages is not None and parts.factors is not None:
+            stage = self._stages(composite, parts.factors, value)
+        return composite, stage
 
     def _card(self, card: _Card, value: Callable[[str], Array], out: _Parts, n: int) -> Array:
         total = np.zeros(n)
@@ -183,28 +233,28 @@ class Compiled:
                 score = np.zeros(n)
                 for crit in factor.criteria:
                     s = crit.rule(value(crit.input))
-                    out.criteria[crit.path] = s
-                    score = score + crit.weight * s
-                score = score / sum(c.weight for c in factor.criteria)
+                    if out.criteria is not None:
+                        out.criteria[crit.path] = s
+                    score += crit.weight * s
+                score /= sum(c.weight for c in factor.criteria)
                 for gate in factor.gates:
                     passes = gate.passes(value(gate.input))
-                    out.gates[gate.path] = passes
+                    if out.gates is not None:
+                        out.gates[gate.path] = passes
                     score = passes * score + (1.0 - passes) * np.minimum(score, gate.cap)
-            out.factors[factor.path] = score
-            total = total + factor.weight * score
+            if out.factors is not None:
+                out.factors[factor.path] = score
+            total += factor.weight * score
             weights += factor.weight
-        return total / weights
-
-
-class NothingToScoreError(ThesisError):
-    """The subject gives none of the inputs a scorecard uses."""
+        total /= weights
+        return total
 
 
 def compile_scorecard(card: Scorecard, space: InputSpace,
                       context: dict[str, str] | None = None) -> Compiled:
     """Bind `card` to the inputs in `space`; `context` decides which factors apply."""
     used: list[str] = []
-    not_assessed: dict[str, str] = {}
+    not_assessed: dict[str, Status] = {}
     root = _compile_card(card, space, context or {}, "", used, not_assessed)
     if root is None:
         raise NothingToScoreError(f"none of the inputs scorecard {card.id!r} uses are given")
@@ -213,12 +263,12 @@ def compile_scorecard(card: Scorecard, space: InputSpace,
 
 
 def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], prefix: str,
-                  used: list[str], not_assessed: dict[str, str]) -> _Card | None:
+                  used: list[str], not_assessed: dict[str, Status]) -> _Card | None:
     factors: list[_Factor] = []
     for factor in card.factors:
         path = f"{prefix}{factor.id}"
         if not factor.applies(context):
-            not_assessed[path] = NOT_APPLICABLE
+            not_assessed[path] = "not_applicable"
             continue
         node = _Factor(path, factor.weight)
         if factor.included is not None:
@@ -232,17 +282,17 @@ def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], p
                           for g in factor.gates if g.input in space]
             used.extend(g.input for g in node.gates)
         if node.card is None and not node.criteria:
-            not_assessed.setdefault(path, "no input given for any of its criteria")
+            not_assessed.setdefault(path, "nothing_given")
             continue
         factors.append(node)
     return _Card(prefix.rstrip("."), factors) if factors else None
 
 
 def _given(input_path: str, space: InputSpace, factor: str, crit: str,
-           not_assessed: dict[str, str]) -> bool:
+           not_assessed: dict[str, Status]) -> bool:
     if input_path in space:
         return True
-    not_assessed[f"{factor}.{crit}"] = f"{input_path} not given"
+    not_assessed[f"{factor}.{crit}"] = "not_given"
     return False
 
 

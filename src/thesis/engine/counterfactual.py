@@ -10,6 +10,8 @@ or a lower score) the report gives the nearest value that lands in another verdi
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -17,7 +19,6 @@ from thesis.engine.analysis import verdict_index
 from thesis.engine.compile import Compiled
 from thesis.engine.space import Input
 from thesis.models.distributions import Array
-from thesis.result import Counterfactual
 
 LINEAR_STEPS = 401
 GEOMETRIC_SPAN = 100.0  # a positive base is swept from base / 100 to base x 100
@@ -41,10 +42,22 @@ def grid(inp: Input, base: float) -> Array:
     return np.unique(np.clip(values, low, high))
 
 
-def counterfactuals(compiled: Compiled) -> list[Counterfactual]:
+@dataclass(frozen=True)
+class Shift:
+    """One input moved alone to the nearest value that lands in another verdict band."""
+
+    input: str
+    now: float
+    value: float
+    score: float
+    band: int
+    """Index into the scorecard's verdicts (0 = the highest band)."""
+    direction: Literal["up", "down"]
+
+
+def counterfactuals(compiled: Compiled) -> list[Shift]:
     """The nearest single-input changes that move the verdict, up and down."""
     card = compiled.scorecard
-    factor_of = {path: factor.title for path, (factor, _) in compiled.feeding().items()}
     base = compiled.base_case()
     base_score = float(compiled.composite(base)[0])
     base_band = int(verdict_index(card, np.array([base_score]))[0])
@@ -56,18 +69,16 @@ def counterfactuals(compiled: Compiled) -> list[Counterfactual]:
     x[np.arange(len(x)), owner] = np.concatenate(grids)
     scores = compiled.composite(x)
     bands = verdict_index(card, scores)  # 0 = the highest band
-    out: list[Counterfactual] = []
+    out: list[Shift] = []
+    directions: tuple[Literal["up", "down"], ...] = ("up", "down")
     for j, inp in enumerate(compiled.inputs):
         rows = np.flatnonzero(owner == j)
-        for direction, moved in (("up", bands[rows] < base_band),
-                                 ("down", bands[rows] > base_band)):
+        for direction, moved in zip(directions, (bands[rows] < base_band,
+                                                 bands[rows] > base_band), strict=True):
             if not moved.any():
                 continue
             candidates = rows[moved]
             best = candidates[np.argmin(np.abs(x[candidates, j] - base[0, j]))]
-            out.append(Counterfactual(
-                input=inp.path, factor=factor_of.get(inp.path, ""),
-                now=inp.describe(float(base[0, j])),
-                value=inp.describe(float(x[best, j])), score=float(scores[best]),
-                verdict=card.verdicts[int(bands[best])].label, direction=direction))
+            out.append(Shift(inp.path, float(base[0, j]), float(x[best, j]),
+                             float(scores[best]), int(bands[best]), direction))
     return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -73,21 +74,62 @@ def _scramble(v: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     return v_scrambled, shift
 
 
+@dataclass(frozen=True)
+class SobolSequence:
+    """One Sobol sequence in d dimensions, scrambled or not: any rows of it, on demand.
+
+    The scramble is drawn once, when the sequence is made; `rows(start, stop)` then gives points
+    start..stop-1 of the sequence, bit-identical to the same rows of all points made at once,
+    so a design of any size is generated block by block in flat memory.
+    """
+
+    directions: np.ndarray
+    """(d x BITS) direction numbers, scrambled if the sequence is."""
+    shift: np.ndarray
+    """(d,) digital shift; zeros if unscrambled."""
+
+    @classmethod
+    def make(cls, d: int, rng: np.random.Generator | None = None) -> SobolSequence:
+        """The sequence in d dimensions; scrambled (drawing from `rng`) if a generator is given."""
+        v = direction_numbers(d)
+        shift = np.zeros(d, dtype=np.uint64)
+        if rng is not None:
+            v, shift = _scramble(v, rng)
+        return cls(v, shift)
+
+    @property
+    def d(self) -> int:
+        return int(self.directions.shape[0])
+
+    def rows(self, start: int, stop: int) -> Array:
+        """Points start, ..., stop - 1 (Gray-code order), as an ((stop - start) x d) array.
+
+        Point i is the shift XOR the direction numbers of the bits set in gray(i) = i ^ (i >> 1).
+        Consecutive Gray codes differ in one bit, the lowest set bit of i, so after the first
+        point of the block each point is the previous one XOR one column of direction numbers:
+        one cumulative XOR over the block, exact in integers.
+        """
+        if not 0 <= start <= stop <= 1 << BITS:
+            raise ValueError(f"Sobol rows need 0 <= start <= stop <= 2**{BITS}")
+        quasi = np.empty((stop - start, self.d), dtype=np.uint64)
+        if stop > start:
+            first = self.shift.copy()
+            gray = start ^ (start >> 1)
+            for b in range(gray.bit_length()):
+                if (gray >> b) & 1:
+                    first ^= self.directions[:, b]
+            quasi[0] = first
+            index = np.arange(start + 1, stop, dtype=np.int64)
+            lowest = np.log2((index & -index).astype(np.float64)).astype(np.intp)  # exact
+            quasi[1:] = self.directions.T[lowest]
+            np.bitwise_xor.accumulate(quasi, axis=0, out=quasi)
+        points = quasi.astype(np.float64)
+        points *= 2.0**-BITS
+        return points
+
+
 def sobol_points(m: int, d: int, *, rng: np.random.Generator | None = None) -> Array:
     """The first 2**m Sobol points in d dimensions; scrambled when a generator is given."""
     if not 0 <= m <= BITS:
         raise ValueError(f"2**m points need 0 <= m <= {BITS}")
-    v = direction_numbers(d)
-    shift = np.zeros(d, dtype=np.uint64)
-    if rng is not None:
-        v, shift = _scramble(v, rng)
-    index = np.arange(1 << m, dtype=np.uint64)
-    gray = index ^ (index >> np.uint64(1))
-    quasi = np.zeros((1 << m, d), dtype=np.uint64)
-    for b in range(m):
-        hit = ((gray >> np.uint64(b)) & np.uint64(1)).astype(bool)
-        quasi[hit] ^= v[:, b]
-    quasi ^= shift
-    points = quasi.astype(np.float64)
-    points *= 2.0**-BITS
-    return points
+    return SobolSequence.make(d, rng).rows(0, 1 << m)

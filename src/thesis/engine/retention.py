@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -189,36 +190,26 @@ def _inverse_hessian(f: Callable[[Array], float], x: Array, step: float = 1e-4) 
         return np.diag([1.0, 1.0])
 
 
+Kind = Literal["durable core", "decaying", "tourists"]
+
+
 @dataclass(frozen=True)
 class Reading:
-    """A plain-language reading of a fitted curve, with the numbers behind it."""
+    """What a fitted curve says: does it flatten onto a durable core, or decay towards zero?"""
 
-    kind: str  # "durable core" | "decaying" | "tourists"
-    text: str
-    survival_12: float
+    kind: Kind
     survival_24: float
     interval_24: tuple[float, float]
+    """80% interval of month-24 survival from the estimate's sampling uncertainty."""
     last_retention: float
+    """Fitted month-on-month retention at the last observed month."""
 
 
-def read(fit: SBGFit, observed: Cohort | None = None) -> Reading:
-    """Does the curve flatten onto a durable core, or decay towards zero?"""
-    t_last = max(fit.periods_observed, 1)
-    last = float(fit.retention_rate(t_last))
-    s12, s24 = float(fit.survival(12)), float(fit.survival(24))
-    interval = fit.survival_interval(24)
-    where = (f"{observed.survival[-1]:.0%} by month {len(observed.survival) - 1}"
-             if observed is not None else f"{float(fit.survival(t_last)):.0%} by month {t_last}")
-    if s24 >= DURABLE_CORE and last >= FLAT_RETENTION:
-        kind = "durable core"
-        text = (f"cohorts flatten at ~{where} (month-on-month retention {last:.1%}): durable "
-                f"core; month 24 projected {s24:.0%} ({interval[0]:.0%}-{interval[1]:.0%})")
-    elif s24 < TOURISTS:
-        kind = "tourists"
-        text = (f"cohorts decay towards zero ({where}, month-on-month retention {last:.1%}): "
-                f"tourists; month 24 projected {s24:.0%} ({interval[0]:.0%}-{interval[1]:.0%})")
-    else:
-        kind = "decaying"
-        text = (f"cohorts still decaying ({where}, month-on-month retention {last:.1%}); month "
-                f"24 projected {s24:.0%} ({interval[0]:.0%}-{interval[1]:.0%})")
-    return Reading(kind, text, s12, s24, interval, last)
+def read(fit: SBGFit) -> Reading:
+    """Flat (retention at least FLAT_RETENTION by the last observed month, and a quarter left
+    at month 24), tourists (under a tenth left at month 24), or still decaying."""
+    last = float(fit.retention_rate(max(fit.periods_observed, 1)))
+    s24 = float(fit.survival(24))
+    kind: Kind = ("durable core" if s24 >= DURABLE_CORE and last >= FLAT_RETENTION
+                  else "tourists" if s24 < TOURISTS else "decaying")
+    return Reading(kind, s24, fit.survival_interval(24), last)

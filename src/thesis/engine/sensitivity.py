@@ -7,29 +7,41 @@ indices (Ishigami) as well as used on compiled scorecards.
 Design (Saltelli et al. 2010, "Variance based sensitivity analysis of model output", Computer
 Physics Communications 181): two independent N x k matrices A and B (the two halves of one
 2k-dimensional scrambled Sobol design) and, for each input i, A with column i taken from B.
-That is N (k + 2) evaluations, made in one call. With the output centred first:
+That is N (k + 2) evaluations. With the output centred first:
 
 - first order  S_i  = mean(f(B) (f(A_B^i) - f(A))) / V        (Saltelli 2010, Table 2 (b))
 - total        ST_i = mean((f(A) - f(A_B^i))^2) / (2 V)       (Jansen 1999; Saltelli 2010 (f))
 
 Confidence intervals come from bootstrapping the N rows. Resamples are counts matrices, so each
 resample's estimators are matrix products, not a Python loop per resample; percentile intervals.
+
+Memory is flat in N apart from the N (k + 2) outputs: `saltelli_outputs` makes, draws and
+evaluates the design a block of rows at a time, and `indices_from_outputs` computes the
+estimators' terms for a block of rows at a time, both for the point estimates (sums) and for the
+bootstrap (a block of resamples' counts times a block of rows' terms, accumulated).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from thesis.engine.sampling import EDGE, Method, SeedLike, generator, uniform_design
+from thesis.engine.sampling import EDGE, DesignStream, Method, SeedLike
 from thesis.models.distributions import Array
 
 Model = Callable[[Array], Array]
+Progress = Callable[[int, int], None]
+"""Called after each block with (rows evaluated so far, rows in all)."""
+EVALUATION_ROWS = 1 << 16
+"""Rows of the pick-freeze design evaluated per block: N (k + 2) rows take
+N (k + 2) / EVALUATION_ROWS model calls, each on a (EVALUATION_ROWS x k) matrix."""
+TERM_CELLS = 1 << 20
+"""Largest terms x rows block of the estimators held at once (8 MB of float64)."""
 BOOTSTRAP_CELLS = 4_000_000
-"""Largest resamples x rows block held at once while bootstrapping (32 MB of float64)."""
+"""Largest resamples x rows block of bootstrap counts held at once (32 MB of int64)."""
 
 
 class Drawable(Protocol):
@@ -70,39 +82,120 @@ def _drawer(spec: object) -> Drawable:
 
 
 def pick_freeze(a: Array, b: Array) -> Array:
-    """The stacked evaluation matrix [A; B; A_B^1; ...; A_B^k], shape (N (k + 2), k)."""
+    """The stacked evaluation matrix [A; B; A_B^1; ...; A_B^k], shape (N (k + 2), k).
+
+    Column-major, so each input's column is contiguous: a vectorised model reads its inputs a
+    column at a time, about twice as fast as from strided columns.
+    """
     n, k = a.shape
-    out = np.empty((n * (k + 2), k))
-    out[:n] = a
-    out[n : 2 * n] = b
-    blocks = out[2 * n :].reshape(k, n, k)
-    blocks[:] = a
-    blocks[np.arange(k), :, np.arange(k)] = b.T
-    return out
+    columns = np.empty((k, k + 2, n))  # [input j, block, row]: the transpose, in row-major
+    columns[:, 0] = a.T
+    columns[:, 1] = b.T
+    columns[:, 2:] = a.T[:, np.newaxis, :]
+    columns[np.arange(k), 2 + np.arange(k)] = b.T
+    return columns.reshape(k, n * (k + 2)).T
+
+
+def design_block(k: int, rows: int = EVALUATION_ROWS) -> int:
+    """Design rows per block, so that a block's pick-freeze matrix has about `rows` rows."""
+    return max(1, rows // (k + 2))
+
+
+def saltelli_outputs(model: Model, draw: Callable[[Array], Array], design: DesignStream, *,
+                     sample: Callable[[int, Array], Array] | None = None,
+                     rows: int = EVALUATION_ROWS, progress: Progress | None = None) -> Array:
+    """The model's outputs over the whole pick-freeze matrix of `design`, laid out like
+    `pick_freeze` ([A; B; A_B^1; ...; A_B^k], N (k + 2) values), evaluated block by block.
+
+    `design` has 2k columns: A's uniforms, then B's. For each block of design rows, `draw` turns
+    its uniforms into values, the block's pick-freeze matrix is built and evaluated, and its
+    outputs are put in place; only the outputs grow with N. `sample(start, a)`, if given, is
+    used instead of `model` for the rows of A (the Monte Carlo sample) from row `start` on, so a
+    caller can record more about them (their stage) from the same evaluation.
+    """
+    k = design.k // 2
+    n = design.n
+    outputs = np.empty(n * (k + 2))
+    mixed = outputs[2 * n :].reshape(k, n)
+    for start, u in design.blocks(design_block(k, rows)):
+        m = len(u)
+        stop = start + m
+        stacked = pick_freeze(draw(u[:, :k]), draw(u[:, k:]))
+        del u
+        a = stacked[:m]
+        outputs[start:stop] = model(a) if sample is None else sample(start, a)
+        rest = np.asarray(model(stacked[m:]), dtype=float)
+        del stacked
+        outputs[n + start : n + stop] = rest[:m]
+        mixed[:, start:stop] = rest[m:].reshape(k, m)
+        if progress is not None:
+            progress(stop * (k + 2), n * (k + 2))
+    return outputs
 
 
 def sobol_indices(func: Model, inputs: Mapping[str, object], n: int = 4096, *,
                   seed: SeedLike = 0, bootstrap: int = 100, confidence: float = 0.95,
-                  method: Method = "sobol") -> SobolIndices:
+                  method: Method = "sobol", rows: int = EVALUATION_ROWS) -> SobolIndices:
     """Sobol indices of `func` over independent `inputs` (name -> distribution or `Input`).
 
-    `n` base rows (rounded up to a power of two for Sobol points) cost n (k + 2) evaluations.
+    `n` base rows (rounded up to a power of two for Sobol points) cost n (k + 2) evaluations,
+    made `rows` at a time, so `func` must treat each row on its own (as a vectorised model does).
     """
     names = list(inputs)
-    k = len(names)
     draws = [_drawer(inputs[name]) for name in names]
-    rng = generator(seed)
-    u = uniform_design(n, 2 * k, rng, method).points
-    rows = len(u)
-    for j, draw in enumerate(draws * 2):
-        u[:, j] = draw(u[:, j])
-    stacked = pick_freeze(u[:, :k], u[:, k:])
-    del u  # only the stacked matrix is needed while the model runs: keep peak memory low
-    outputs = np.asarray(func(stacked), dtype=float)
-    del stacked
-    return indices_from_outputs(names, outputs, rows, bootstrap=bootstrap,
-                                confidence=confidence, rng=rng,
+
+    def draw(u: Array) -> Array:
+        values = np.empty_like(u)
+        for j, d in enumerate(draws):
+            values[:, j] = d(u[:, j])
+        return values
+
+    design = DesignStream(n, 2 * len(names), seed, method)
+    outputs = saltelli_outputs(lambda x: np.asarray(func(x), dtype=float), draw, design,
+                               rows=rows)
+    return indices_from_outputs(names, outputs, design.n, bootstrap=bootstrap,
+                                confidence=confidence, rng=design.rng,
                                 seed=seed if isinstance(seed, int) else None)
+
+
+class _Terms:
+    """The estimators' terms, (2k + 2) per design row, computed a block of rows at a time from
+    the centred outputs: k first-order terms f(B) (f(A_B^i) - f(A)), k total terms
+    (f(A) - f(A_B^i))^2 / 2, and (f(A)^2 + f(B)^2) / 2 and (f(A) + f(B)) / 2 for the variance.
+    The mean of each term over the N rows is what the estimators need."""
+
+    def __init__(self, outputs: Array, n: int, k: int) -> None:
+        self.n, self.k = n, k
+        self.m = 2 * k + 2
+        self._a, self._b = outputs[:n], outputs[n : 2 * n]
+        self._mixed = outputs[2 * n :].reshape(k, n)
+        self._mean = outputs[: 2 * n].mean()
+        self.rows = max(1, TERM_CELLS // self.m)
+
+    def blocks(self) -> Iterator[tuple[int, Array]]:
+        """(start, terms) for consecutive blocks of rows; terms is (2k + 2) x rows."""
+        k = self.k
+        for start in range(0, self.n, self.rows):
+            stop = min(start + self.rows, self.n)
+            fa = self._a[start:stop] - self._mean
+            fb = self._b[start:stop] - self._mean
+            difference = self._mixed[:, start:stop] - self._mean
+            difference -= fa
+            terms = np.empty((self.m, stop - start))
+            np.multiply(fb, difference, out=terms[:k])
+            difference **= 2
+            np.multiply(0.5, difference, out=terms[k : 2 * k])
+            terms[2 * k] = 0.5 * (fa**2 + fb**2)
+            terms[2 * k + 1] = 0.5 * (fa + fb)
+            yield start, terms
+
+    def means(self) -> Array:
+        """Each term's mean over the N rows, (2k + 2,)."""
+        sums = np.zeros(self.m)
+        for _, terms in self.blocks():
+            sums += terms.sum(axis=1)
+        out: Array = sums / self.n
+        return out
 
 
 def indices_from_outputs(names: list[str], outputs: Array, n: int, *, bootstrap: int,
@@ -110,23 +203,16 @@ def indices_from_outputs(names: list[str], outputs: Array, n: int, *, bootstrap:
                          seed: int | None = None) -> SobolIndices:
     """Estimators and bootstrap intervals from the outputs of a `pick_freeze` matrix."""
     k = len(names)
-    y = outputs - outputs[: 2 * n].mean()
-    fa, fb, fab = y[:n], y[n : 2 * n], y[2 * n :].reshape(k, n)
-    difference = fab - fa  # (k, n)
-    first_terms = fb * difference
-    difference **= 2
-    total_terms = 0.5 * difference
-    square_terms = 0.5 * (fa**2 + fb**2)
-    level_terms = 0.5 * (fa + fb)
-    variance = float(square_terms.mean() - level_terms.mean() ** 2)
-    first, total = _ratio(first_terms.mean(1), total_terms.mean(1), variance)
+    terms = _Terms(outputs, n, k)
+    means = terms.means()
+    variance = float(means[-2] - means[-1] ** 2)
+    first, total = _ratio(means[:k], means[k : 2 * k], variance)
     first_ci = np.column_stack([first, first])
     total_ci = np.column_stack([total, total])
     if bootstrap > 0:
-        stacked = np.vstack([first_terms, total_terms, square_terms, level_terms])  # (2k+2, n)
-        means = _bootstrap_means(stacked, bootstrap, rng)  # (2k+2, R)
-        boot_var = means[-2] - means[-1] ** 2
-        boot_first, boot_total = _ratio(means[:k], means[k : 2 * k], boot_var)
+        boot = _bootstrap_means(terms, bootstrap, rng)  # (2k+2, R)
+        boot_var = boot[-2] - boot[-1] ** 2
+        boot_first, boot_total = _ratio(boot[:k], boot[k : 2 * k], boot_var)
         tail = 50 * (1 - confidence)
         first_ci = np.percentile(boot_first, [tail, 100 - tail], axis=1).T
         total_ci = np.percentile(boot_total, [tail, 100 - tail], axis=1).T
@@ -141,20 +227,27 @@ def _ratio(first: Array, total: Array, variance: Array | float) -> tuple[Array, 
     return np.where(v > 0, first / safe, 0.0), np.where(v > 0, total / safe, 0.0)
 
 
-def _bootstrap_means(terms: Array, resamples: int, rng: np.random.Generator) -> Array:
-    """Means of each row of `terms` (m x n) over `resamples` bootstrap draws of the n columns.
+def _bootstrap_means(terms: _Terms, resamples: int, rng: np.random.Generator) -> Array:
+    """Means of each term over `resamples` bootstrap draws of the N rows, (2k + 2) x resamples.
 
-    A resample is a vector of counts (how often each column was drawn), so the means of all
-    resamples are one matrix product per block of resamples.
+    A resample is a vector of counts (how often each row was drawn), so the means of a block of
+    resamples are one matrix product per block of rows, accumulated: counts for a block of
+    resamples at a time, terms for a block of rows at a time.
     """
-    m, n = terms.shape
-    out = np.empty((m, resamples))
+    n = terms.n
+    out = np.zeros((terms.m, resamples))
     block = max(1, BOOTSTRAP_CELLS // n)
     for start in range(0, resamples, block):
         size = min(block, resamples - start)
-        picks = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, np.newaxis]
+        picks = rng.integers(0, n, size=(size, n))
+        picks += (np.arange(size) * n)[:, np.newaxis]
         counts = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
-        out[:, start : start + size] = terms @ counts.T.astype(float) / n
+        del picks
+        sums = out[:, start : start + size]
+        for row, block_terms in terms.blocks():
+            chunk = counts[:, row : row + block_terms.shape[1]]
+            sums += block_terms @ chunk.T.astype(np.float64)
+    out /= n
     return out
 
 

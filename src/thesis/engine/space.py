@@ -6,8 +6,9 @@ into values (`draw`), so the whole space is sampled as one (N x k) matrix. `Deri
 numpy functions of other columns (a labour pool is employees x median wage), so sensitivity is
 always attributed to what the analyst actually entered.
 
-`catalogue(model_class)` lists the paths a subject type offers, from the field types alone, so
-a scorecard can be checked against it before any company is loaded.
+`catalogue(model_class)` lists the paths a subject type offers, from the field types alone
+(their `InputKind` metadata), so a scorecard can be checked against it before any company is
+loaded; `space_of` walks the same fields, so a subject offers exactly what its type promises.
 """
 
 from __future__ import annotations
@@ -146,49 +147,58 @@ class InputSpace:
 
 
 def space_of(subject: BaseModel, derived: list[Derived] | None = None) -> InputSpace:
-    """Walk a validated subject model into its input space."""
+    """Walk a validated subject model into its input space: one input per field `catalogue`
+    finds that the subject gives, read as the field's declared kind."""
     space = InputSpace()
-    for path, value in _leaves(subject, ""):
-        if isinstance(value, Categorical):
-            space.inputs[path] = Input(
-                path, "category", choices=value.choices,
-                weights=tuple(value.probabilities.get(c, 0.0) for c in value.choices),
-            )
-        elif isinstance(value, BaseModel) and hasattr(value, "ppf"):
-            space.inputs[path] = Input(path, "number", distribution=value)  # type: ignore[arg-type]
-        elif isinstance(value, float):
-            space.inputs[path] = Input(path, "evidence", probability=value)
+    for path, kind in _inputs(type(subject)):
+        value = _value_at(subject, path)
+        if value is not None:
+            space.inputs[path] = _input(path, kind, value)
     for d in derived or []:
         space.derived[d.path] = d
     return space
 
 
-def _leaves(model: BaseModel, prefix: str) -> Iterator[tuple[str, Any]]:
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        path = f"{prefix}{name}"
-        if isinstance(value, Categorical) or hasattr(value, "ppf"):
-            yield path, value
-        elif isinstance(value, BaseModel):
-            yield from _leaves(value, f"{path}.")
-        else:
-            yield path, value
-
-
 def catalogue(model: type[BaseModel], prefix: str = "") -> dict[str, InputKind]:
     """Every input path a subject type can offer, with its kind, read from the field types."""
-    out: dict[str, InputKind] = {}
+    return dict(_inputs(model, prefix))
+
+
+def _inputs(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, InputKind]]:
+    """The one walk over a model's fields: each input field's path and kind, nested models
+    followed (through `X | None`, not into lists)."""
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
-        marker = next((m for m in info.metadata if isinstance(m, InputKind)), None)
-        marker = marker or find_in_type(info.annotation, _input_kind)
-        if marker is not None:
-            out[path] = marker
+        kind = next((m for m in info.metadata if isinstance(m, InputKind)), None)
+        kind = kind or find_in_type(info.annotation, _input_kind)
+        if kind is not None:
+            yield path, kind
             continue
         nested = find_in_type(info.annotation, model_class)
         if nested is not None:
-            out.update(catalogue(nested, f"{path}."))
-    return out
+            yield from _inputs(nested, f"{path}.")
+
+
+def _value_at(subject: BaseModel, path: str) -> Any:
+    """The value at a dotted path, or None where it or a model on the way is not given."""
+    value: Any = subject
+    for name in path.split("."):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+def _input(path: str, kind: InputKind, value: Any) -> Input:
+    """The column for a field's validated value, as its declared kind."""
+    if kind.kind == "number" and isinstance(value, Distribution):
+        return Input(path, "number", distribution=value)
+    if kind.kind == "evidence" and isinstance(value, float):
+        return Input(path, "evidence", probability=value)
+    if kind.kind == "category" and isinstance(value, Categorical):
+        return Input(path, "category", choices=value.choices,
+                     weights=tuple(value.probabilities.get(c, 0.0) for c in value.choices))
+    raise TypeError(f"{path}: a {kind.kind} input holds {type(value).__name__}")
 
 
 def find_in_type(annotation: Any, pick: Callable[[Any], T | None], *,

@@ -1,92 +1,111 @@
-"""Load companies, markets and scorecards from YAML files, every problem located in its file."""
+"""Load every kind of file `thesis` reads, every problem located at its file, line and column.
+
+Links between files are resolved here, once, at load: a company's `market:` file is loaded (and
+its problems located in it), a market's price CSV is read and its run-up checked, a scorecard's
+included scorecards are loaded into one tree. The models come back with their `origin`, so
+nothing later goes back to the disk, and `thesis validate` follows every link `thesis score`
+does.
+"""
 
 from __future__ import annotations
 
 import functools
+from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from thesis.engine.checks import problems_against
+from thesis.engine.checks import position_problems, problems_against
+from thesis.engine.runup import run_up
 from thesis.errors import InputError, Problem
+from thesis.files.kinds import FileKind, sniff
+from thesis.files.prices import closes_of
 from thesis.files.validate import validate
 from thesis.files.yaml import Document
 from thesis.files.yaml import load as load_yaml
+from thesis.models.base import Origin, UserModel
 from thesis.models.company import Company
 from thesis.models.market import Market
+from thesis.models.positions import Positions
 from thesis.models.scorecard import Scorecard
-from thesis.subjects import KINDS
+from thesis.subjects import KINDS, Subject
 
 M = TypeVar("M", bound=BaseModel)
-
-DEFAULT_SCORECARD = "thesis"
-
-
-FileKind = Literal["company", "market", "scorecard", "positions"]
-_USE = {"company": "thesis score", "market": "thesis bubble", "scorecard": "--scorecard",
-        "positions": "thesis validate"}
-
-
-def file_kind(data: Any) -> FileKind | None:
-    """What a parsed file is, from its tell-tale keys; None when it does not say."""
-    if not isinstance(data, dict):
-        return None
-    if "factors" in data:
-        return "scorecard"
-    if "positions" in data:
-        return "positions"
-    if "as_of" in data and "layer" not in data:
-        return "market"
-    if "layer" in data and "as_of" not in data:
-        return "company"
-    return None
-
-
-def _validated(model: type[M], doc: Document, kind: FileKind) -> M:
-    """Validate, but first say so plainly when the file is another kind of file altogether."""
-    found = file_kind(doc.data)
-    if found is not None and found != kind:
-        raise InputError([doc.problem((), f"this is a {found} file, not a {kind} file "
-                                          f"(a {found} file goes to {_USE[found]})")])
-    return validate(model, doc)
-
-
-def load_company(path: str | Path) -> Company:
-    """A validated `Company` from a YAML file; raises `InputError` listing every problem."""
-    return _validated(Company, load_yaml(path), "company")
-
-
-def load_market(path: str | Path) -> Market:
-    """A validated `Market` from a YAML file; raises `InputError` listing every problem.
-
-    A price CSV named in the file is resolved against the file's folder, so the market can be
-    scored from anywhere.
-    """
-    market = _validated(Market, load_yaml(path), "market")
-    csv = market.prices.csv
-    if csv is None:
-        return market
-    resolved = str((Path(path).parent / csv).resolve())
-    return market.model_copy(update={"prices": market.prices.model_copy(update={"csv": resolved})})
-
-
-def load_scorecard(path_or_name: str | Path = DEFAULT_SCORECARD) -> Scorecard:
-    """A validated scorecard, from a path or a shipped name (`moat`, `thesis`, ...).
-
-    Included scorecards are loaded too, and every input path is checked against what the
-    subject offers, so a typo in a rule file is caught before any company is scored.
-    """
-    return _load_scorecard(_scorecard_path(path_or_name, Path.cwd()), ())
+U = TypeVar("U", bound=UserModel)
 
 
 def shipped_dir() -> Path:
-    """Where the shipped scorecards are: inside the package."""
-    return Path(__file__).parents[1] / "scorecards"
+    """The scorecards and positions shipped inside the package (wheel and editable alike)."""
+    return Path(str(resources.files("thesis") / "scorecards"))
 
 
 def shipped(name: str) -> Path:
     return shipped_dir() / f"{name}.yaml"
+
+
+def _validated(model: type[M], doc: Document, kind: FileKind) -> M:
+    """Validate, but first say so plainly when the file is another kind of file altogether."""
+    found = sniff(doc.data)
+    if found is not None and found != kind:
+        raise InputError([doc.problem((), f"this is a {found} file, not a {kind} file")])
+    return validate(model, doc)
+
+
+def _with_origin(model: U, path: str | Path, doc: Document, **links: Any) -> U:
+    model._origin = Origin(str(path), doc, {k: v for k, v in links.items() if v is not None})
+    return model
+
+
+def load(path: str | Path) -> Subject:
+    """A company or a market, whichever the file is (a file that does not say is a company)."""
+    doc = load_yaml(path)
+    if sniff(doc.data) == "market":
+        return _market(path, doc)
+    return _company(path, doc)
+
+
+def load_company(path: str | Path) -> Company:
+    """A validated `Company`, its market file (if named) loaded too; raises `InputError`
+    listing every problem."""
+    return _company(path, load_yaml(path))
+
+
+def load_market(path: str | Path) -> Market:
+    """A validated `Market`, its price closes read and checked; raises `InputError` listing
+    every problem."""
+    return _market(path, load_yaml(path))
+
+
+def _company(path: str | Path, doc: Document) -> Company:
+    company = _validated(Company, doc, "company")
+    market = None
+    if company.market is not None:
+        linked = Path(path).parent / company.market
+        if not linked.is_file():
+            raise InputError([doc.problem(("market",), f"no market file {company.market!r}")])
+        market = load_market(linked)
+    return _with_origin(company, path, doc, market=market)
+
+
+def _market(path: str | Path, doc: Document) -> Market:
+    market = _validated(Market, doc, "market")
+    closes = closes_of(market, doc, Path(path).parent)
+    if closes is not None:
+        try:
+            run_up(closes, market.as_of)
+        except ValueError as exc:
+            raise InputError([doc.problem(("prices",), str(exc))]) from None
+    return _with_origin(market, path, doc, closes=closes)
+
+
+def load_scorecard(path_or_name: str | Path = "thesis") -> Scorecard:
+    """A validated scorecard, from a path or a shipped name (`moat`, `thesis`, ...).
+
+    Included scorecards are loaded too, and every input path is checked against what the
+    subject offers, so a typo in a rule file is caught before any subject is scored.
+    """
+    return _load_scorecard(_scorecard_path(path_or_name, Path.cwd()), ())
 
 
 def _scorecard_path(ref: str | Path, base: Path) -> Path:
@@ -114,9 +133,10 @@ def _cached_scorecard(path: Path, chain: tuple[Path, ...], mtime_ns: int,
 
 def _load_scorecard_file(path: Path, chain: tuple[Path, ...]) -> Scorecard:
     doc = load_yaml(path)
-    card = validate(Scorecard, doc)
-    found: list[Problem] = [doc.problem(loc, msg)
-                            for loc, msg in problems_against(card, KINDS[card.subject].catalogue())]
+    card = _validated(Scorecard, doc, "scorecard")
+    found: list[Problem] = [doc.problem(loc, msg) for loc, msg in
+                            problems_against(card, KINDS[card.subject].catalogue())]
+    factors = list(card.factors)
     for index, factor in enumerate(card.factors):
         if factor.scorecard is None:
             continue
@@ -126,18 +146,53 @@ def _load_scorecard_file(path: Path, chain: tuple[Path, ...]) -> Scorecard:
             found.append(doc.problem(loc, f"{factor.scorecard!r} includes itself"))
             continue
         if not target.is_file():
-            found.append(doc.problem(loc, f"no scorecard {factor.scorecard!r} ({target})"))
+            found.append(doc.problem(loc, f"no scorecard {factor.scorecard!r}"))
             continue
         included = _load_scorecard(target, (*chain, path.resolve()))
         if included.subject != card.subject:
             found.append(doc.problem(loc, f"{factor.scorecard!r} scores a {included.subject}, "
                                           f"this scorecard a {card.subject}"))
-        factor._included = included
+        factors[index] = factor.model_copy(update={"included": included})
     if found:
         raise InputError(found)
-    return card
+    return card.model_copy(update={"factors": factors})
 
 
 def dump_scorecard(card: Scorecard) -> dict[str, Any]:
     """Plain data that `load_scorecard` reads back into an equal scorecard."""
     return card.model_dump(mode="json", exclude_defaults=True)
+
+
+def load_positions(path: str | Path | None = None) -> Positions:
+    """The shipped positions on companies, or a file of your own; every path is checked."""
+    target = Path(path) if path is not None else shipped_dir() / "positions" / "company.yaml"
+    doc = load_yaml(target)
+    positions = _validated(Positions, doc, "positions")
+    card = load_scorecard(positions.scorecard)
+    found = position_problems(positions, KINDS[positions.subject].catalogue(),
+                              {p for p, _ in card.walk()})
+    if found:
+        raise InputError([doc.problem(loc, msg) for loc, msg in found])
+    return positions
+
+
+@functools.cache
+def shipped_positions() -> Positions:
+    return load_positions()
+
+
+def check(path: str | Path) -> FileKind:
+    """Load a file of any kind, following its links, and say what it is; raises `InputError`
+    listing every problem (what `thesis validate` runs)."""
+    doc = load_yaml(path)
+    kind = sniff(doc.data) or "company"
+    if kind == "scorecard":
+        load_scorecard(Path(path))
+    elif kind == "positions":
+        load_positions(path)
+    elif kind == "market":
+        _market(path, doc)
+    else:
+        _company(path, doc)
+    return kind
+

@@ -18,6 +18,9 @@ from thesis.models.distributions import SHAPE_TAGS
 M = TypeVar("M", bound=BaseModel)
 
 _NOISE_PREFIXES = ("function-", "constrained-", "tagged-union", "union[")
+# Names pydantic puts in `loc` for the member of a union a value was tried against. A number's
+# shapes are tagged "~uniform", "~beta", ..., which no field name can be; the rest are pydantic's
+# names for plain union members and the scorecard's rule kinds.
 _UNION_MEMBERS = SHAPE_TAGS | {"bool", "float", "int", "str", "list", "dict", "curve",
                                "categories", "evidence"}
 

@@ -1,8 +1,28 @@
-"""The one configuration every model a user writes shares: strict, frozen, finite."""
+"""What every model a user writes shares: strict, frozen, finite, and where it was read from."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+if TYPE_CHECKING:
+    from thesis.files.yaml import Document
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a subject was read from, and the files its links named, resolved when it was
+    loaded (`thesis.files.load`), so scoring never goes back to the disk."""
+
+    path: str
+    """The file as the user named it (errors use it; reports show only its name)."""
+    document: Document | None = field(default=None, compare=False, repr=False)
+    """The parsed YAML with the line and column of every value, to locate later problems."""
+    links: dict[str, Any] = field(default_factory=dict, compare=False)
+    """What the file's links resolved to: a company's `market` (a loaded Market), a market's
+    price closes (`closes`: a tuple of PricePoint)."""
 
 
 class UserModel(BaseModel):
@@ -10,3 +30,9 @@ class UserModel(BaseModel):
     and NaN or infinity is never a number anyone meant."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    _origin: Origin | None = PrivateAttr(default=None)
+
+    @property
+    def origin(self) -> Origin | None:
+        """Set by loading a file; None for a model built in Python."""
+        return self._origin

@@ -8,20 +8,28 @@ left out of its factor, never silently scored as zero.
 from __future__ import annotations
 
 import itertools
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
 from thesis.models.base import UserModel
-from thesis.models.distributions import Evidence, Positive, Rate, Uncertain, categorical
+from thesis.models.distributions import (
+    Categorical,
+    Choices,
+    Distribution,
+    Domain,
+    Evidence,
+    Positive,
+    Rate,
+)
 
-Affordance = categorical(("low", "medium", "high"))
-Reach = categorical(("none", "borrowed", "owned"))
-Growth = Uncertain(-1.0)
-Margin = Uncertain(-1.0, 1.0)
-Retention = Uncertain(0.0, 5.0)
-Pricing = categorical(("seat", "usage", "outcome"))
-Budget = categorical(("labour", "software", "new_spend"))
+Affordance = Annotated[Categorical, Choices("low", "medium", "high")]
+Reach = Annotated[Categorical, Choices("none", "borrowed", "owned")]
+Growth = Annotated[Distribution, Domain(-1.0)]
+Margin = Annotated[Distribution, Domain(-1.0, 1.0)]
+Retention = Annotated[Distribution, Domain(0.0, 5.0)]
+Pricing = Annotated[Categorical, Choices("seat", "usage", "outcome")]
+Budget = Annotated[Categorical, Choices("labour", "software", "new_spend")]
 
 
 class DataFlywheel(UserModel):
@@ -44,7 +52,7 @@ class Moat(UserModel):
 
     close_to_customer: Evidence | None = Field(
         default=None, description="works backwards from the customer (MAD, seed 003)")
-    affordance: Affordance | None = Field(  # type: ignore[valid-type]
+    affordance: Affordance | None = Field(
         default=None, description="how intuitive the product is to pick up (MAD, seed 003)")
     diffusion: Rate | None = Field(
         default=None,
@@ -62,7 +70,7 @@ class Moat(UserModel):
     own_models_where_frontier_is_weak: Evidence | None = None
     infrastructure_design_tradeoffs: Evidence | None = None
     category_subsidised_by_giants: Evidence | None = None
-    distribution: Reach | None = Field(  # type: ignore[valid-type]
+    distribution: Reach | None = Field(
         default=None, description="who owns the route to users (seed 004)")
 
 
@@ -86,16 +94,16 @@ class Workflow(UserModel):
 class GrossMargin(UserModel):
     """Seed 000: the trajectory of gross margin matters, not today's level."""
 
-    now: Margin | None = None  # type: ignore[valid-type]
-    in_24_months: Margin | None = None  # type: ignore[valid-type]
+    now: Margin | None = None
+    in_24_months: Margin | None = None
 
 
 class Revenue(UserModel):
     """Is the revenue real (seed 000's "vibe revenue" test), and how good is it?"""
 
     arr_usd: Positive | None = None
-    growth_yoy: Growth | None = None  # type: ignore[valid-type]
-    net_revenue_retention: Retention | None = Field(  # type: ignore[valid-type]
+    growth_yoy: Growth | None = None
+    net_revenue_retention: Retention | None = Field(
         default=None, description="this year's revenue from last year's customers / last year's")
     gross_revenue_retention: Rate | None = Field(
         default=None, description="as net revenue retention, without expansion: at most 1")
@@ -104,9 +112,9 @@ class Revenue(UserModel):
     organic_growth_share: Rate | None = Field(
         default=None, description="share of new revenue that came without paid acquisition")
     gross_margin: GrossMargin = GrossMargin()
-    pricing_model: Pricing | None = Field(  # type: ignore[valid-type]
+    pricing_model: Pricing | None = Field(
         default=None, description="what a customer pays for: seats, usage, or outcomes")
-    replaces: Budget | None = Field(  # type: ignore[valid-type]
+    replaces: Budget | None = Field(
         default=None, description="whose budget it comes from: labour, software, or new spend")
 
 

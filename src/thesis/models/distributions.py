@@ -6,48 +6,49 @@ below, chosen in YAML by its keys: `{low, high}` uniform, `{low, mode, high}` tr
 `[low, high]`). Each draws values from uniforms through its inverse CDF (`ppf`), so plain Monte
 Carlo and scrambled Sobol points work alike, and each has a median, the base case.
 
-A field's domain (a retention rate lives in [0, 1]) is attached when the field is validated:
-normals are truncated to it, and the other shapes must lie inside it.
-
 Yes/no evidence is `true`, `false` or a probability; its base case is that probability, so the
 base-case score of a linear rule equals its Monte Carlo mean. Categories may be uncertain too:
 `{outcome: 0.6, seat: 0.4}`.
+
+A field says what it accepts with `Annotated` metadata, an `InputKind` that both validates the
+value and describes the input (so a scorecard can be checked against a model before any subject
+is loaded), while the field keeps a real type:
+
+    Rate = Annotated[Distribution, Domain(0.0, 1.0)]    # a number or a distribution in [0, 1]
+    Pricing = Annotated[Categorical, Choices("seat", "usage", "outcome")]
+    Evidence = Annotated[float, YesNo()]                  # true, false or a probability
+
+A number's domain is attached when it is validated: normals are truncated to it, and the other
+shapes must lie inside it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
-    PlainValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PrivateAttr,
     Tag,
-    WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 Array = NDArray[np.float64]
 Kind = Literal["number", "evidence", "category"]
 
 
-@dataclass(frozen=True)
-class InputKind:
-    """Marks a field type as a scoreable input, so scorecards can be checked against models."""
-
-    kind: Kind
-    low: float = -math.inf
-    high: float = math.inf
-    choices: tuple[str, ...] = ()
 Z90 = 1.2815515655446004  # standard normal quantile at 0.90: turns {p10, p90} into a sigma
 
 
@@ -223,80 +224,38 @@ SHAPE_HELP = (
 )
 
 
-def _shape_of(value: Any) -> str | None:
+def _tag(value: Any) -> str | None:
+    """The `_Number` member for a value, chosen by its keys (or its type)."""
     if isinstance(value, BaseModel):
-        return type(value).__name__.lower()
+        name = "point_model" if isinstance(value, Point) else type(value).__name__.lower()
+        return f"~{name}"
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return "point"
+        return "~point"
     if isinstance(value, Mapping):
-        return _SHAPES.get(frozenset(value))
+        shape = _SHAPES.get(frozenset(value))
+        return None if shape is None else f"~{shape}"
     return None
 
 
-def _as_distribution(value: Any) -> Any:
-    return Point(value=value) if isinstance(value, int | float) else value
-
-
+# Tags start with "~", which no field name can: error paths drop them (thesis.files.validate)
+# without ever dropping a field that happens to share a shape's name (`beta`).
 _Number = Annotated[
     Union[  # noqa: UP007 - tagged members need the Union spelling
-        Annotated[float, Tag("point")],
-        Annotated[Point, Tag("point_model")],
-        Annotated[Uniform, Tag("uniform")],
-        Annotated[Triangular, Tag("triangular")],
-        Annotated[Normal, Tag("normal")],
-        Annotated[LogNormal, Tag("lognormal")],
-        Annotated[Beta, Tag("beta")],
+        Annotated[float, Tag("~point")],
+        Annotated[Point, Tag("~point_model")],
+        Annotated[Uniform, Tag("~uniform")],
+        Annotated[Triangular, Tag("~triangular")],
+        Annotated[Normal, Tag("~normal")],
+        Annotated[LogNormal, Tag("~lognormal")],
+        Annotated[Beta, Tag("~beta")],
     ],
-    Discriminator(
-        lambda v: "point_model" if isinstance(v, Point) else _shape_of(v),
-        custom_error_type="distribution",
-        custom_error_message=SHAPE_HELP,
-    ),
+    Discriminator(_tag, custom_error_type="distribution", custom_error_message=SHAPE_HELP),
 ]
-SHAPE_TAGS = frozenset({"point", "point_model", "uniform", "triangular", "normal", "lognormal",
-                        "beta"})
-
-
-def _within(low: float, high: float) -> Callable[[Any], Distribution]:
-    def check(value: Any) -> Distribution:
-        dist: Distribution = _as_distribution(value)
-        lo, hi = dist.support()
-        if isinstance(dist, Normal) and dist.sd > 0:
-            lo = hi = dist.mean
-        if lo < low or hi > high:
-            raise ValueError(f"must lie in [{low:g}, {high:g}]")
-        return dist.within(low, high)  # type: ignore[return-value]
-
-    return check
-
-
-def Uncertain(low: float = -math.inf, high: float = math.inf) -> Any:  # noqa: N802 - a type
-    """The type of a numeric field that may be uncertain, with its domain."""
-    return Annotated[_Number, AfterValidator(_within(low, high)), InputKind("number", low, high)]
-
-
-Rate = Uncertain(0.0, 1.0)
-Positive = Uncertain(0.0)
-
-
-def _evidence(value: Any) -> float:
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float) and 0 <= value <= 1:
-        return float(value)
-    raise ValueError("expected true, false or a probability in [0, 1]")
-
-
-Evidence = Annotated[
-    float,
-    PlainValidator(_evidence),
-    InputKind("evidence", 0.0, 1.0),
-    WithJsonSchema({"anyOf": [{"type": "boolean"},
-                              {"type": "number", "minimum": 0, "maximum": 1}]}),
-]
-"""Yes/no evidence: `true`, `false`, or the probability that it is true."""
+SHAPE_TAGS = frozenset({"~point", "~point_model", "~uniform", "~triangular", "~normal",
+                        "~lognormal", "~beta"})
+"""The union tags of a number, as they appear in pydantic's error locations."""
 
 
 class Categorical(BaseModel):
@@ -311,10 +270,51 @@ class Categorical(BaseModel):
         return max(self.probabilities, key=lambda k: self.probabilities[k])
 
 
-def categorical(choices: tuple[str, ...]) -> Any:
-    """The type of a field that names one of `choices`, possibly with probabilities."""
+@dataclass(frozen=True)
+class InputKind:
+    """What a scoreable input field accepts: `Annotated` metadata that validates the field and
+    describes it, so scorecards can be checked against a model from its types alone.
 
-    def check(value: Any) -> Categorical:
+    Build it with `Domain`, `YesNo` or `Choices`; `InputKind("number", 0.0, 1.0)` is the same.
+    """
+
+    kind: Kind
+    low: float = -math.inf
+    high: float = math.inf
+    choices: tuple[str, ...] = ()
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        if self.kind == "number":
+            return core_schema.no_info_after_validator_function(
+                self._number, handler.generate_schema(_Number))
+        check = _evidence if self.kind == "evidence" else self._category
+        return core_schema.no_info_plain_validator_function(check)
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        if self.kind == "number":
+            return handler(schema)
+        if self.kind == "evidence":
+            return {"anyOf": [{"type": "boolean"},
+                              {"type": "number", "minimum": 0, "maximum": 1}]}
+        return {"anyOf": [{"enum": list(self.choices)},
+                          {"type": "object", "propertyNames": {"enum": list(self.choices)},
+                           "additionalProperties": {"type": "number", "minimum": 0,
+                                                    "maximum": 1}}]}
+
+    def _number(self, value: Any) -> Distribution:
+        """A plain number as a point; the distribution inside the domain, knowing it."""
+        dist: Distribution = Point(value=value) if isinstance(value, int | float) else value
+        lo, hi = dist.support()
+        if isinstance(dist, Normal) and dist.sd > 0:
+            lo = hi = dist.mean
+        if lo < self.low or hi > self.high:
+            raise ValueError(f"must lie in [{self.low:g}, {self.high:g}]")
+        return dist.within(self.low, self.high)  # type: ignore[return-value]
+
+    def _category(self, value: Any) -> Categorical:
+        choices = self.choices
         probs = {value: 1.0} if isinstance(value, str) else value
         if not isinstance(probs, Mapping) or not probs:
             raise ValueError(f"expected one of {', '.join(choices)} or {{choice: probability}}")
@@ -328,8 +328,31 @@ def categorical(choices: tuple[str, ...]) -> Any:
             raise ValueError(f"probabilities sum to {sum(probs.values()):g}, not 1")
         return Categorical(probabilities={k: float(v) for k, v in probs.items()}, choices=choices)
 
-    schema = {"anyOf": [{"enum": list(choices)},
-                        {"type": "object", "propertyNames": {"enum": list(choices)},
-                         "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}}]}
-    return Annotated[Categorical, PlainValidator(check), WithJsonSchema(schema),
-                     InputKind("category", choices=choices)]
+
+def _evidence(value: Any) -> float:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float) and 0 <= value <= 1:
+        return float(value)
+    raise ValueError("expected true, false or a probability in [0, 1]")
+
+
+def Domain(low: float = -math.inf, high: float = math.inf) -> InputKind:  # noqa: N802 - metadata
+    """A number, plain or any distribution, lying in [low, high]: `Annotated[Distribution, ...]`."""
+    return InputKind("number", low, high)
+
+
+def YesNo() -> InputKind:  # noqa: N802 - metadata
+    """Yes/no evidence, `true`, `false` or a probability: `Annotated[float, YesNo()]`."""
+    return InputKind("evidence", 0.0, 1.0)
+
+
+def Choices(*choices: str) -> InputKind:  # noqa: N802 - metadata
+    """One of `choices`, or probabilities over them: `Annotated[Categorical, Choices(...)]`."""
+    return InputKind("category", choices=choices)
+
+
+Rate = Annotated[Distribution, Domain(0.0, 1.0)]
+Positive = Annotated[Distribution, Domain(0.0)]
+Evidence = Annotated[float, YesNo()]
+"""Yes/no evidence: `true`, `false`, or the probability that it is true."""

@@ -18,21 +18,29 @@ from typing import Annotated
 from pydantic import Field
 
 from thesis.models.base import UserModel
-from thesis.models.distributions import Evidence, Positive, Rate, Uncertain, categorical
+from thesis.models.distributions import (
+    Categorical,
+    Choices,
+    Distribution,
+    Domain,
+    Evidence,
+    Positive,
+    Rate,
+)
 
-ThemeKind = categorical(("platform_shift", "incremental", "hype_topic"))
-Funding = categorical(("now", "near_term", "distant"))
-Holders = categorical(("low", "rising", "high"))
-Prevalence = categorical(("none", "available", "pervasive"))
-Speculators = categorical(("retail", "both", "institutions"))
-Growth = Uncertain(-1.0)
-Percent = Uncertain(0.0, 100.0)
+ThemeKind = Annotated[Categorical, Choices("platform_shift", "incremental", "hype_topic")]
+Funding = Annotated[Categorical, Choices("now", "near_term", "distant")]
+Holders = Annotated[Categorical, Choices("low", "rising", "high")]
+Prevalence = Annotated[Categorical, Choices("none", "available", "pervasive")]
+Speculators = Annotated[Categorical, Choices("retail", "both", "institutions")]
+Growth = Annotated[Distribution, Domain(-1.0)]
+Percent = Annotated[Distribution, Domain(0.0, 100.0)]
 
 
 class Theme(UserModel):
     """Is this worth 5-10 years of risk (a platform shift), or a hype topic (炒作热点)?"""
 
-    kind: ThemeKind | None = Field(  # type: ignore[valid-type]
+    kind: ThemeKind | None = Field(
         default=None, description="platform_shift | incremental | hype_topic")
 
 
@@ -51,9 +59,9 @@ class Revenue(UserModel):
 
     annual_revenue_usd: Positive | None = Field(
         default=None, description="annual revenue of the theme's leading borrowers/builders")
-    growth_yoy: Growth | None = Field(  # type: ignore[valid-type]
+    growth_yoy: Growth | None = Field(
         default=None, description="growth of that revenue, year on year (1.0 = doubling)")
-    funds_buildout: Funding | None = Field(  # type: ignore[valid-type]
+    funds_buildout: Funding | None = Field(
         default=None, description="does the revenue pay for the build-out now, soon, or only "
         "in a distant future?")
     commitments_usd: Positive | None = Field(
@@ -66,11 +74,11 @@ class Leverage(UserModel):
     capex_debt_share: Rate | None = Field(
         default=None, description="share of the build-out's capex financed by debt rather "
         "than operating cash flow")
-    institutional: Holders | None = Field(  # type: ignore[valid-type]
+    institutional: Holders | None = Field(
         default=None, description="leverage of the institutions building and investing")
-    retail_margin_debt_to_gdp: Percent | None = Field(  # type: ignore[valid-type]
+    retail_margin_debt_to_gdp: Percent | None = Field(
         default=None, description="retail margin debt as a percentage of GDP")
-    leveraged_products: Prevalence | None = Field(  # type: ignore[valid-type]
+    leveraged_products: Prevalence | None = Field(
         default=None, description="how easy retail leverage is (2x/3x ETFs, perpetuals)")
 
 
@@ -88,11 +96,11 @@ class Valuation(UserModel):
 class Speculation(UserModel):
     """Who speculates (投机)? Speculators must be retail, not institutions."""
 
-    speculators: Speculators | None = Field(  # type: ignore[valid-type]
+    speculators: Speculators | None = Field(
         default=None, description="retail | both | institutions")
     top10_market_cap_to_gdp: Positive | None = Field(
         default=None, description="market value of the ten largest companies over GDP")
-    ipo_first_day_return: Growth | None = Field(  # type: ignore[valid-type]
+    ipo_first_day_return: Growth | None = Field(
         default=None, description="average first-day return of new listings (0.7 = +70%)")
     smart_money_selling: Evidence | None = Field(
         default=None,

@@ -18,11 +18,14 @@ Every source is a seed file name, a named public benchmark, or `assumption: <why
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from thesis.models.base import UserModel
 
@@ -140,7 +143,15 @@ class Factor(UserModel):
     scorecard: str | None = Field(
         default=None, description="include a whole scorecard as this factor (a shipped name or a "
         "path relative to this file)")
-    _included: Scorecard | None = PrivateAttr(default=None)
+    included: SkipJsonSchema[Scorecard | None] = Field(default=None, exclude=True, repr=False)
+    """The included scorecard, resolved by loading (`model_copy`); never written in YAML."""
+
+    @field_validator("included")
+    @classmethod
+    def _set_by_loading(cls, value: Scorecard | None) -> Scorecard | None:
+        if value is not None:
+            raise ValueError("is set by loading the scorecard named in `scorecard`")
+        return value
 
     @model_validator(mode="after")
     def _one_body(self) -> Factor:
@@ -149,10 +160,6 @@ class Factor(UserModel):
         if self.scorecard is not None and self.gates:
             raise ValueError("gates belong to factors with criteria")
         return self
-
-    @property
-    def included(self) -> Scorecard | None:
-        return self._included
 
     def applies(self, context: dict[str, str]) -> bool:
         return self.applies_to is None or all(
@@ -193,6 +200,13 @@ class Scorecard(UserModel):
 
     def verdict(self, score: float) -> Verdict:
         return next(v for v in self.verdicts if score >= v.min)
+
+    def digest(self) -> str:
+        """SHA-256 of the rules' content (included scorecards apart, which have their own):
+        the same rules give the same digest whatever the file's layout or comments."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True,
+                               ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     def walk(self, prefix: str = "") -> Iterator[tuple[str, Factor]]:
         """Every factor, included scorecards expanded, with its dotted path."""

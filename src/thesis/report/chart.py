@@ -8,7 +8,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from thesis.result import ScorecardResult, Uncertainty
+from thesis.report.document import describe_value
+from thesis.result import Result, Uncertainty
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -18,7 +19,7 @@ BAND_SHADES = ["#eceff1", "#cfd8dc"]
 SHOWN_BARS = 8
 
 
-def render_chart(result: ScorecardResult, subject: str, fmt: str = "png") -> bytes:
+def render_chart(result: Result, fmt: str = "png") -> bytes:
     """The chart as PNG or SVG bytes."""
     import matplotlib
 
@@ -31,15 +32,16 @@ def render_chart(result: ScorecardResult, subject: str, fmt: str = "png") -> byt
     figure = Figure(figsize=(12, 4.8), layout="constrained")
     left, right = figure.subplots(1, 2, width_ratios=[1, 1.25])
     _distribution(left, result, u, list(result.verdict_floors.values()))
-    _tornado(right, u)
-    figure.suptitle(f"{subject}: {result.scorecard_title} - {result.score:.1f}, {result.verdict}"
+    _tornado(right, result, u)
+    figure.suptitle(f"{result.subject.name}: {result.scorecard_title} - {result.score:.1f}, "
+                    f"{result.verdict}"
                     f" ({u.samples:,} samples, seed {u.seed})", fontsize=11)
     buffer = io.BytesIO()
     figure.savefig(buffer, format=fmt, dpi=110)
     return buffer.getvalue()
 
 
-def _distribution(ax: Axes, result: ScorecardResult, u: Uncertainty,
+def _distribution(ax: Axes, result: Result, u: Uncertainty,
                   verdict_mins: list[float]) -> None:
     tops = [100.0, *verdict_mins[:-1]]
     labels = list(u.distribution.verdict_probabilities)
@@ -63,13 +65,15 @@ def _distribution(ax: Axes, result: ScorecardResult, u: Uncertainty,
     ax.set_title("How sure is the score", fontsize=10)
 
 
-def _tornado(ax: Axes, u: Uncertainty) -> None:
+def _tornado(ax: Axes, result: Result, u: Uncertainty) -> None:
     bars = u.tornado[:SHOWN_BARS][::-1]
     for y, bar in enumerate(bars):
         low, high = sorted((bar.score_at_low, bar.score_at_high))
         ax.barh(y, high - low, left=low, color="#1565c0" if bar.score_at_high >= bar.score_at_low
                 else "#c62828", height=0.6)
-        ax.text(high, y, f"  {bar.low} -> {bar.high}", va="center", fontsize=7)
+        given = result.given(bar.input)
+        ax.text(high, y, f"  {describe_value(given, bar.low)} -> {describe_value(given, bar.high)}",
+                va="center", fontsize=7)
     ax.set_yticks(range(len(bars)), [bar.input for bar in bars], fontsize=7)
     ax.axvline(u.base_score, color="black", lw=1)
     ax.use_sticky_edges = False

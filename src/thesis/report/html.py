@@ -1,13 +1,12 @@
-"""HTML: one self-contained page to share - the scorecard, the sections, the sources' positions,
-and the chart inline as SVG (drawn only when there is a Monte Carlo sample to draw)."""
+"""HTML: one self-contained page to share - the report, and the chart inline as SVG (drawn only
+when there is a Monte Carlo sample to draw)."""
 
 from __future__ import annotations
 
 from html import escape
 
-from thesis.report import Row, agreement, fmt_score, groups_line, regime_line, rows, spoken
-from thesis.report.uncertainty import counterfactual_section, uncertainty_sections
-from thesis.result import BubbleResult, ScorecardResult, ScoreResult
+from thesis.report.document import Document, Row, build
+from thesis.result import Result
 
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
@@ -21,21 +20,31 @@ th { text-align: left; border-bottom: 2px solid #999; } tr.factor td { font-weig
 """
 
 
-def _page(title: str, lead: list[str], result: ScorecardResult, subject: str,
-          sections: list[tuple[str, list[str]]], tail: str = "") -> str:
+def layout(doc: Document, chart_svg: str = "") -> str:
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
-             f"<h1>{escape(title)}</h1>", *(f"<p>{line}</p>" for line in lead)]
-    if result.uncertainty is not None:
-        from thesis.report.chart import render_chart
-
-        svg = render_chart(result, subject, "svg").decode("utf-8")
-        parts.append(f"<div class='chart'>{svg[svg.index('<svg'):]}</div>")
-    parts.append(_scorecard(list(rows(result))))
-    for heading, body in sections:
-        items = "".join(f"<li>{escape(line)}</li>" for line in body)
-        parts.append(f"<h2>{escape(heading)}</h2><ul>{items}</ul>")
-    parts += [tail, "</body></html>\n"]
+             f"<title>{escape(doc.title)}</title><style>{STYLE}</style></head><body>",
+             f"<h1>{escape(doc.title)}</h1>",
+             f"<p class='dim'>{escape(doc.context)}</p>",
+             f"<p><span class='verdict'>{escape(doc.headline)}: <b>{escape(doc.verdict)}</b>"
+             f"</span> - {escape(doc.meaning)}</p>",
+             *(f"<p>{escape(line)}</p>" for line in doc.lead)]
+    if chart_svg:
+        parts.append(f"<div class='chart'>{chart_svg}</div>")
+    parts.append(_scorecard(doc.rows))
+    parts += [f"<p class='dim'>{escape(line)}</p>" for line in doc.legend]
+    for section in doc.sections:
+        items = "".join(f"<li>{escape(line)}</li>" for line in section.lines)
+        parts.append(f"<h2>{escape(section.heading)}</h2><ul>{items}</ul>")
+    if doc.stances:
+        cells = "".join(
+            f"<tr><td>{escape(s.who)}, {escape(s.when)}</td><td>{escape(s.claim)}</td>"
+            f"<td class='dim'>{escape(s.source)}: \"{escape(s.anchor)}\"</td>"
+            f"<td>{escape(s.stance)}</td><td class='num'>{s.our_score}</td>"
+            f"<td>{escape(s.agreement)}</td></tr>" for s in doc.stances)
+        parts.append("<h2>What the sources would say</h2><table><tr><th>who</th><th>claim</th>"
+                     "<th>anchor</th><th>stance</th><th>our score</th><th></th></tr>"
+                     f"{cells}</table>")
+    parts += [f"<footer class='dim'><p>{escape(doc.footer)}</p></footer>", "</body></html>\n"]
     return "\n".join(parts)
 
 
@@ -53,34 +62,11 @@ def _scorecard(lines: list[Row]) -> str:
     return head + "".join(body) + "</table>"
 
 
-def render(result: ScoreResult) -> str:
-    """A company's report as a page."""
-    lead = [f"<span class='verdict'>Score <b>{fmt_score(result.score)}</b> / 100: "
-            f"<b>{escape(result.verdict)}</b></span> - {escape(result.verdict_meaning)}",
-            f"<span class='dim'>Layer: {escape(result.layer)}. Verdict bands: "
-            f"{escape(result.verdict_source)}</span>"]
-    lead += [escape(line) for line in (groups_line(result), regime_line(result)) if line]
-    tail = ""
-    if spoken(result):
-        cells = "".join(
-            f"<tr><td>{escape(p.speaker)}, {escape(p.date)}</td><td>{escape(p.claim)}</td>"
-            f"<td class='dim'>{escape(p.source)}: \"{escape(p.anchor)}\"</td>"
-            f"<td>{p.stance}</td><td class='num'>{fmt_score(p.our_score)}</td>"
-            f"<td>{agreement(p)}</td></tr>" for p in spoken(result))
-        tail = ("<h2>What the sources would say</h2><table><tr><th>who</th><th>claim</th>"
-                "<th>anchor</th><th>stance</th><th>our score</th><th></th></tr>"
-                f"{cells}</table>")
-    sections = [*uncertainty_sections(result.uncertainty), counterfactual_section(result)]
-    return _page(f"{result.company}: {result.scorecard_title}", lead, result, result.company,
-                 sections, tail)
+def render(result: Result) -> str:
+    svg = ""
+    if result.uncertainty is not None:
+        from thesis.report.chart import render_chart
 
-
-def render_bubble(result: BubbleResult) -> str:
-    """A market's bubble report as a page."""
-    from thesis.report.bubble import DIRECTION, sections
-
-    lead = [f"<span class='verdict'>Bubble score <b>{fmt_score(result.score)}</b> / 100: "
-            f"<b>{escape(result.verdict)}</b></span> - {escape(result.verdict_meaning)} "
-            f"<span class='dim'>({DIRECTION}; as of {escape(result.as_of)})</span>"]
-    return _page(f"{result.market}: {result.scorecard_title}", lead, result, result.market,
-                 sections(result))
+        drawn = render_chart(result, "svg").decode("utf-8")
+        svg = drawn[drawn.index("<svg"):]
+    return layout(build(result), svg)
