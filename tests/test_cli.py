@@ -196,3 +196,36 @@ def test_html_without_samples_has_no_chart() -> None:
     result = run("score", CASEBOOK, "-f", "html", "--samples", "0")
     assert result.exit_code == 0
     assert "<svg" not in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["score", CASEBOOK, "-o", "{tmp}/missing/out.json"], "no such folder"),
+    (["score", CASEBOOK, "-o", "{tmp}"], "is a folder; name a file"),
+    (["score", CASEBOOK, "-o", "{tmp}/r.html", "-f", "json"], "holds html, not json"),
+    (["schema", "company", "-o", "{tmp}/missing/x.json"], "no such folder"),
+])
+def test_output_paths_are_checked_before_any_work(tmp_path: Path, args, message) -> None:
+    result = run(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --output ") and message in result.stderr
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_format_follows_the_output_extension(tmp_path: Path) -> None:
+    page = tmp_path / "r.html"
+    assert run("score", CASEBOOK, "-n", "0", "-o", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_validate_follows_the_market_link(write) -> None:
+    company = write("name: C\nlayer: application\nmarket: nope.yaml\n")
+    result = run("validate", str(company))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{company}:3:1: market: no market file 'nope.yaml'"
+
+
+def test_a_market_file_is_scored_by_thesis_score() -> None:
+    market = str(EXAMPLES / "markets" / "ai-2025.yaml")
+    assert run("score", market, "-n", "0", "-f", "json").stdout == run(
+        "bubble", market, "-n", "0", "-f", "json").stdout

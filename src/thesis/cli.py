@@ -209,9 +209,9 @@ def _score(file: Path, fmt: Format | None, scorecard: str | None, compare: Path 
     write_output(text, output)
 
 
-@app.command("score")
 @user_errors
 def score_command(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A company or a market YAML file.")],
     fmt: FormatOption = None,
     scorecard: ScorecardOption = None,
@@ -224,25 +224,13 @@ def score_command(
     output: OutputOption = None,
 ) -> None:
     """Score a company or a market and explain every factor: verdict, how sure, what moves it."""
-    _score(file, fmt, scorecard, compare, samples, seed, chart, output, market_only=False)
+    _score(file, fmt, scorecard, compare, samples, seed, chart, output,
+           market_only=ctx.info_name == "bubble")
 
 
-@app.command("bubble")
-@user_errors
-def bubble_command(
-    file: Annotated[Path, typer.Argument(help="A market YAML file.")],
-    fmt: FormatOption = None,
-    scorecard: ScorecardOption = None,
-    compare: Annotated[Path | None, typer.Option(
-        "--compare", help="Another market file: say, factor by factor, what separates the two "
-        "scores.")] = None,
-    samples: SamplesOption = DEFAULT_SAMPLES,
-    seed: SeedOption = 0,
-    chart: ChartOption = None,
-    output: OutputOption = None,
-) -> None:
-    """Read a market with the six-factor bubble scorecard (`thesis score` for a market file)."""
-    _score(file, fmt, scorecard, compare, samples, seed, chart, output, market_only=True)
+app.command("score")(score_command)
+app.command("bubble", help="Read a market with the six-factor bubble scorecard (the same as "
+            "`thesis score` for a market file; refuses a company).")(score_command)
 
 
 @app.command("validate")
