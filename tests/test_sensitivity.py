@@ -74,6 +74,14 @@ def test_fixed_seed_identical_output() -> None:
     assert a.as_dict() == b.as_dict()
 
 
+def test_blocks_of_rows_change_nothing() -> None:
+    whole = sobol_indices(ishigami, PI_BOX, n=1000, seed=4, bootstrap=30)
+    blocks = sobol_indices(ishigami, PI_BOX, n=1000, seed=4, bootstrap=30, block_rows=51)
+    for field in ("first", "total", "first_interval", "total_interval"):
+        np.testing.assert_allclose(getattr(blocks, field), getattr(whole, field), rtol=0,
+                                   atol=1e-12)
+
+
 def test_pick_freeze_layout() -> None:
     a = np.zeros((2, 3))
     b = np.ones((2, 3))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import qmc
 
-from thesis.engine.qmc import sobol_points
+from thesis.engine.qmc import SobolSequence, sobol_points
 from thesis.engine.sampling import uniform_design
 
 
@@ -41,3 +41,20 @@ def test_designs_round_sobol_up_to_a_power_of_two() -> None:
     assert plain.n == 1000
     assert plain.note == "1,000 random samples"
     assert np.all((design.points > 0) & (design.points < 1))
+
+
+@pytest.mark.parametrize("scrambled", [False, True])
+@pytest.mark.parametrize("block", [1, 3, 64, 1000, 4096])
+def test_rows_in_blocks_are_bit_identical_to_all_at_once(scrambled: bool, block: int) -> None:
+    rng = np.random.default_rng(8) if scrambled else None
+    everything = sobol_points(12, 9, rng=rng)
+    sequence = SobolSequence.make(9, np.random.default_rng(8) if scrambled else None)
+    parts = [sequence.rows(start, min(start + block, 4096)) for start in range(0, 4096, block)]
+    assert np.array_equal(np.vstack(parts), everything)
+    assert np.array_equal(sequence.rows(1000, 1001), everything[1000:1001])
+    assert sequence.rows(5, 5).shape == (0, 9)
+
+
+def test_rows_past_the_sequence_are_refused() -> None:
+    with pytest.raises(ValueError, match="start <= stop"):
+        SobolSequence.make(2).rows(4, 2)

@@ -86,12 +86,8 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
     compiled = _compile(subject, card)
     evaluation = compiled(compiled.base_case())
     value = float(evaluation.composite[0])
-    import inspect  # TEMPORARY until the block engine lands
-
-    watch = {} if progress is None or "progress" not in inspect.signature(
-        analyse).parameters else {"progress": progress}
     analysis = analyse(compiled, samples=samples, seed=seed, method=method,
-                       bootstrap=BOOTSTRAP, **watch) if samples > 0 else None  # type: ignore[arg-type]
+                       bootstrap=BOOTSTRAP, progress=progress) if samples > 0 else None
     factors = _factors(card, "", compiled, evaluation)
     verdict = card.verdict(value)
     origin = subject.origin
@@ -232,7 +228,7 @@ def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Unce
     return Uncertainty(
         samples=n, requested_samples=analysis.requested, method=analysis.method,
         seed=seed if isinstance(seed, int) else None,
-        evaluations=n * (len(indices.names) + 2), bootstrap=indices.bootstrap,
+        evaluations=analysis.evaluations, bootstrap=indices.bootstrap,
         confidence=indices.confidence, base_score=analysis.base_score,
         base_verdict=base_verdict,
         distribution=ScoreDistribution(

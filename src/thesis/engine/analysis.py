@@ -68,11 +68,12 @@ def verdict_index(card: Scorecard, scores: Array) -> Array:
 
 def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLike = 0,
             method: Method = "sobol", bootstrap: int = 100, progress: Progress | None = None,
-            rows: int = EVALUATION_ROWS) -> Analysis:
+            block_rows: int = EVALUATION_ROWS) -> Analysis:
     """The score's sample, its stages, Sobol indices and the tornado.
 
-    `progress(done, total)` is called after each block of about `rows` evaluated rows, with the
-    rows of the N (k + 2) design evaluated so far; the bootstrap and the tornado follow the last.
+    The N (k + 2) rows of the design are evaluated about `block_rows` at a time (the results do
+    not depend on it), and `progress(done, total)` is called after each block with the rows
+    evaluated so far and N (k + 2); the bootstrap and the tornado follow the last block.
     """
     k = len(compiled.inputs)
     design = DesignStream(samples, 2 * k, seed, method)
@@ -86,7 +87,7 @@ def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLik
         return composite
 
     outputs = saltelli_outputs(compiled.composite, compiled.draw, design, sample=sample,
-                               rows=rows, progress=progress)
+                               block_rows=block_rows, progress=progress)
     names = compiled.names
     indices = indices_from_outputs(names, outputs, n, bootstrap=bootstrap, confidence=0.95,
                                    rng=design.rng, seed=seed if isinstance(seed, int) else None)

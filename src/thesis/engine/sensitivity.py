@@ -40,8 +40,11 @@ EVALUATION_ROWS = 1 << 16
 N (k + 2) / EVALUATION_ROWS model calls, each on a (EVALUATION_ROWS x k) matrix."""
 TERM_CELLS = 1 << 20
 """Largest terms x rows block of the estimators held at once (8 MB of float64)."""
-BOOTSTRAP_CELLS = 4_000_000
-"""Largest resamples x rows block of bootstrap counts held at once (32 MB of int64)."""
+BOOTSTRAP_CELLS = 1 << 21
+"""Bootstrap row indices drawn at once (16 MB of int64)."""
+COUNT_BYTES = 1 << 25
+BYTE_MAX = 255
+"""Bootstrap counts, one byte each, held at once (32 MB): at N = 2^20, 32 resamples a pass."""
 
 
 class Drawable(Protocol):
@@ -103,7 +106,8 @@ def design_block(k: int, rows: int = EVALUATION_ROWS) -> int:
 
 def saltelli_outputs(model: Model, draw: Callable[[Array], Array], design: DesignStream, *,
                      sample: Callable[[int, Array], Array] | None = None,
-                     rows: int = EVALUATION_ROWS, progress: Progress | None = None) -> Array:
+                     block_rows: int = EVALUATION_ROWS,
+                     progress: Progress | None = None) -> Array:
     """The model's outputs over the whole pick-freeze matrix of `design`, laid out like
     `pick_freeze` ([A; B; A_B^1; ...; A_B^k], N (k + 2) values), evaluated block by block.
 
@@ -117,7 +121,7 @@ def saltelli_outputs(model: Model, draw: Callable[[Array], Array], design: Desig
     n = design.n
     outputs = np.empty(n * (k + 2))
     mixed = outputs[2 * n :].reshape(k, n)
-    for start, u in design.blocks(design_block(k, rows)):
+    for start, u in design.blocks(design_block(k, block_rows)):
         m = len(u)
         stop = start + m
         stacked = pick_freeze(draw(u[:, :k]), draw(u[:, k:]))
@@ -135,11 +139,12 @@ def saltelli_outputs(model: Model, draw: Callable[[Array], Array], design: Desig
 
 def sobol_indices(func: Model, inputs: Mapping[str, object], n: int = 4096, *,
                   seed: SeedLike = 0, bootstrap: int = 100, confidence: float = 0.95,
-                  method: Method = "sobol", rows: int = EVALUATION_ROWS) -> SobolIndices:
+                  method: Method = "sobol", block_rows: int = EVALUATION_ROWS) -> SobolIndices:
     """Sobol indices of `func` over independent `inputs` (name -> distribution or `Input`).
 
     `n` base rows (rounded up to a power of two for Sobol points) cost n (k + 2) evaluations,
-    made `rows` at a time, so `func` must treat each row on its own (as a vectorised model does).
+    made about `block_rows` at a time, so `func` must treat each row on its own (as a vectorised
+    model does).
     """
     names = list(inputs)
     draws = [_drawer(inputs[name]) for name in names]
@@ -152,7 +157,7 @@ def sobol_indices(func: Model, inputs: Mapping[str, object], n: int = 4096, *,
 
     design = DesignStream(n, 2 * len(names), seed, method)
     outputs = saltelli_outputs(lambda x: np.asarray(func(x), dtype=float), draw, design,
-                               rows=rows)
+                               block_rows=block_rows)
     return indices_from_outputs(names, outputs, design.n, bootstrap=bootstrap,
                                 confidence=confidence, rng=design.rng,
                                 seed=seed if isinstance(seed, int) else None)
@@ -231,23 +236,39 @@ def _bootstrap_means(terms: _Terms, resamples: int, rng: np.random.Generator) ->
     """Means of each term over `resamples` bootstrap draws of the N rows, (2k + 2) x resamples.
 
     A resample is a vector of counts (how often each row was drawn), so the means of a block of
-    resamples are one matrix product per block of rows, accumulated: counts for a block of
-    resamples at a time, terms for a block of rows at a time.
+    resamples are matrix products, accumulated over blocks of rows: each pass over the terms
+    serves as many resamples as `COUNT_BYTES` of one-byte counts hold.
     """
     n = terms.n
     out = np.zeros((terms.m, resamples))
-    block = max(1, BOOTSTRAP_CELLS // n)
-    for start in range(0, resamples, block):
-        size = min(block, resamples - start)
+    per_pass = max(1, COUNT_BYTES // n)
+    for start in range(0, resamples, per_pass):
+        counts = _counts(rng, min(per_pass, resamples - start), n)
+        sums = out[:, start : start + len(counts)]
+        for row, block in terms.blocks():
+            sums += block @ counts[:, row : row + block.shape[1]].T.astype(np.float64)
+    out /= n
+    return out
+
+
+def _counts(rng: np.random.Generator, resamples: int, n: int) -> Array:
+    """How often each of n rows is drawn in each of `resamples` resamples, (resamples x n).
+
+    Drawn `BOOTSTRAP_CELLS` indices at a time, in the order one (resamples x n) draw makes them.
+    A count fits a byte unless a row is drawn over 255 times in one resample, which needs N > 255
+    and odds far below 1e-300; should it happen, the counts are widened, not wrapped.
+    """
+    out: Array = np.empty((resamples, n), dtype=np.uint8)
+    step = max(1, BOOTSTRAP_CELLS // n)
+    for start in range(0, resamples, step):
+        size = min(step, resamples - start)
         picks = rng.integers(0, n, size=(size, n))
         picks += (np.arange(size) * n)[:, np.newaxis]
         counts = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
         del picks
-        sums = out[:, start : start + size]
-        for row, block_terms in terms.blocks():
-            chunk = counts[:, row : row + block_terms.shape[1]]
-            sums += block_terms @ chunk.T.astype(np.float64)
-    out /= n
+        if out.dtype == np.uint8 and counts.max() > BYTE_MAX:
+            out = out.astype(np.int64)
+        out[start : start + size] = counts
     return out
 
 
