@@ -229,3 +229,15 @@ def test_a_market_file_is_scored_by_thesis_score() -> None:
     market = str(EXAMPLES / "markets" / "ai-2025.yaml")
     assert run("score", market, "-n", "0", "-f", "json").stdout == run(
         "bubble", market, "-n", "0", "-f", "json").stdout
+
+
+def test_json_is_portable_and_reads_back(tmp_path: Path, monkeypatch) -> None:
+    import thesis
+
+    here = run("score", CASEBOOK, "-n", "64", "-f", "json").stdout
+    monkeypatch.chdir(tmp_path)  # another working folder, as another checkout would be
+    assert run("score", CASEBOOK, "-n", "64", "-f", "json").stdout == here
+    assert str(EXAMPLES.parent) not in here
+    result = thesis.Result.model_validate_json(here)
+    assert result.provenance.input_file == "casebook.yaml"
+    assert thesis.render(result, thesis.Format.json) == here
