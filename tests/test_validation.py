@@ -96,3 +96,40 @@ def test_fields_named_like_a_distribution_keep_their_path() -> None:
         "F:2:1: uniform: expected a number or a distribution: {low, high} | {low, mode, high} "
         "| {mean, sd} | {p10, p90} | {alpha, beta} (got {hgh, low})",
     ]
+
+
+ZERO_OVER_ZERO = """\
+name: Zero
+as_of: 2025-01-01
+revenue:
+  commitments_usd: 0
+  annual_revenue_usd: 0
+valuation:
+  leaders_forward_pe: 30
+  normal_pe: {low: 0, high: 0}
+"""
+
+
+def test_a_ratio_of_two_zeros_is_located_in_the_file(write) -> None:
+    path = write(ZERO_OVER_ZERO, "market.yaml")
+    with pytest.raises(InputError) as info:
+        thesis.load_market(path)
+    found = [str(p).replace(str(path), "F") for p in info.value.problems]
+    assert found == [
+        "F:4:3: revenue.commitments_usd: this and revenue.annual_revenue_usd are both 0, so "
+        "their ratio revenue.commitments_to_revenue (0/0) has no value: give a non-zero figure "
+        "or leave both out"]  # normal_pe 0 under a P/E of 30 is a ratio stretched without bound
+
+
+def test_a_ratio_of_two_zeros_built_in_python_is_refused_too() -> None:
+    market = thesis.Market.model_validate(
+        {"name": "Z", "as_of": "2025-01-01",
+         "revenue": {"commitments_usd": 0, "annual_revenue_usd": 0}})
+    with pytest.raises(thesis.UserError, match=r"0/0"):
+        thesis.score(market)
+
+
+def test_a_score_that_is_not_a_number_has_no_verdict() -> None:
+    card = thesis.load_scorecard("bubble")
+    with pytest.raises(ValueError, match="not a number"):
+        card.verdict(float("nan"))

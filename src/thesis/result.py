@@ -406,13 +406,13 @@ class Result(ResultModel):
         return out
 
     def not_assessed(self) -> dict[str, str]:
-        """Every factor and criterion left out of the score, with its status."""
+        """Every factor, criterion and gate left out of the score, with its status."""
         out: dict[str, str] = {}
         for f in self.walk():
             if f.status != "scored":
                 out[f.path] = f.status
-            out.update({f"{f.path}.{c.id}": c.status for c in f.criteria
-                        if c.status != "scored"})
+            items: list[CriterionResult | GateResult] = [*f.criteria, *f.gates]
+            out.update({f"{f.path}.{c.id}": c.status for c in items if c.status != "scored"})
         return out
 
     def _repr_markdown_(self) -> str:

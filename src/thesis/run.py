@@ -53,7 +53,7 @@ from thesis.result import (
     TornadoBar,
     Uncertainty,
 )
-from thesis.subjects import Subject, cohort_fit, compile_for, kind_of
+from thesis.subjects import Subject, cohort_fit, compile_for, kind_of, undefined_ratios
 
 Progress = Callable[[int, int], None]
 BOOTSTRAP = 100
@@ -115,6 +115,9 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
 
 
 def _compile(subject: Subject, card: Scorecard) -> Compiled:
+    undefined = undefined_ratios(subject)  # a loaded file has been checked: built in Python
+    if undefined:
+        raise UserError("; ".join(f"{path}: {why}" for path, why in undefined))
     try:
         return compile_for(subject, card)
     except NothingToScoreError as exc:

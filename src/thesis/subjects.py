@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from thesis.engine.compile import Compiled, compile_scorecard
 from thesis.engine.retention import Cohort, Reading, SBGFit, as_cohort, fit_sbg, read
+from thesis.engine.sampling import EDGE
 from thesis.engine.space import Derived, Input, InputSpace, catalogue, space_of
 from thesis.models.company import RETENTION_6, Company, Engagement
 from thesis.models.distributions import Z90, Array, InputKind, Normal
@@ -125,6 +126,28 @@ def cohort_fit(engagement: Engagement) -> tuple[SBGFit, Reading] | None:
 def _fit(cohorts: tuple[Cohort, ...]) -> tuple[SBGFit, Reading]:
     fit = fit_sbg(list(cohorts))
     return fit, read(fit)
+
+
+def undefined_ratios(subject: Subject) -> list[tuple[str, str]]:
+    """(the numerator's path, why) for each ratio whose two parts are both exactly 0: 0/0 has
+    no value to score, while x/0 is a ratio stretched without bound (inf) and scores as such."""
+    space = space_of(subject, list(kind_of(subject).derived))
+    out: list[tuple[str, str]] = []
+    for ratio in kind_of(subject).derived:
+        if ratio.operator == "/" and ratio.path in space and all(
+                _always_zero(space.inputs[need]) for need in ratio.needs):
+            numerator, denominator = ratio.needs
+            out.append((numerator, f"this and {denominator} are both 0, so their ratio "
+                        f"{ratio.path} (0/0) has no value: give a non-zero figure or leave "
+                        "both out"))
+    return out
+
+
+def _always_zero(inp: Input) -> bool:
+    if inp.distribution is None:
+        return False
+    ends = inp.draw(np.array([EDGE, 1.0 - EDGE]))
+    return bool(np.all(ends == 0.0))
 
 
 def input_space(subject: Subject) -> InputSpace:

@@ -9,7 +9,8 @@ Sensitivity analysis needs only the composite, of millions of rows: `composite(x
 `composite_and_stage(x)` keep no criterion or gate arrays and work through the rows in blocks of
 `BLOCK_ROWS`, so their working memory is flat in N; only the (N,) results grow.
 
-Criteria whose input the subject does not give are left out of their factor ("not assessed"),
+Criteria and gates whose input the subject does not give are left out of their factor ("not
+assessed"; a gate left out caps nothing, and the result lists it),
 and factors with nothing assessed, or that do not apply to the subject, are left out of the
 composite; the remaining weights are renormalised.
 """
@@ -88,6 +89,10 @@ class _Factor:
     weight: float
     criteria: list[_Criterion] = field(default_factory=list)
     gates: list[_Gate] = field(default_factory=list)
+    """Highest cap first. Each gate blends p * score + (1 - p) * min(score, cap); with 0/1
+    outcomes the order is irrelevant, and with a pass probability p (the base case of yes/no
+    evidence) this order makes the blend the exact expectation over the gates' joint outcomes:
+    every value blended so far is at least min(score, the next, lower cap)."""
     card: _Card | None = None
 
 
@@ -237,7 +242,7 @@ class Compiled:
                         out.criteria[crit.path] = s
                     score += crit.weight * s
                 score /= sum(c.weight for c in factor.criteria)
-                for gate in factor.gates:
+                for gate in factor.gates:  # highest cap first: see `_Factor.gates`
                     passes = gate.passes(value(gate.input))
                     if out.gates is not None:
                         out.gates[gate.path] = passes
@@ -278,8 +283,10 @@ def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], p
             node.criteria = [_compile_criterion(c, path, space, used)
                              for c in factor.criteria if _given(c.input, space, path, c.id,
                                                                 not_assessed)]
-            node.gates = [_Gate(f"{path}.{g.id}", g.input, g.cap, gate_function(g))
-                          for g in factor.gates if g.input in space]
+            node.gates = sorted((_Gate(f"{path}.{g.id}", g.input, g.cap, gate_function(g))
+                                 for g in factor.gates
+                                 if _given(g.input, space, path, g.id, not_assessed)),
+                                key=lambda g: -g.cap)
             used.extend(g.input for g in node.gates)
         if node.card is None and not node.criteria:
             not_assessed.setdefault(path, "nothing_given")
@@ -288,11 +295,11 @@ def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], p
     return _Card(prefix.rstrip("."), factors) if factors else None
 
 
-def _given(input_path: str, space: InputSpace, factor: str, crit: str,
+def _given(input_path: str, space: InputSpace, factor: str, item: str,
            not_assessed: dict[str, Status]) -> bool:
     if input_path in space:
         return True
-    not_assessed[f"{factor}.{crit}"] = "not_given"
+    not_assessed[f"{factor}.{item}"] = "not_given"
     return False
 
 

@@ -29,10 +29,11 @@ from thesis.models.company import Company
 from thesis.models.market import Market
 from thesis.models.positions import Positions
 from thesis.models.scorecard import Scorecard
-from thesis.subjects import KINDS, Subject
+from thesis.subjects import KINDS, Subject, undefined_ratios
 
 M = TypeVar("M", bound=BaseModel)
 U = TypeVar("U", bound=UserModel)
+T = TypeVar("T", Company, Market)
 
 
 def shipped_dir() -> Path:
@@ -50,6 +51,15 @@ def _validated(model: type[M], doc: Document, kind: FileKind) -> M:
     if found is not None and found != kind:
         raise InputError([doc.problem((), f"this is a {found} file, not a {kind} file")])
     return validate(model, doc)
+
+
+def _subject(model: type[T], doc: Document, kind: FileKind) -> T:
+    """A validated subject, then what its fields cannot check one by one (a ratio of zeros)."""
+    subject = _validated(model, doc, kind)
+    undefined = undefined_ratios(subject)
+    if undefined:
+        raise InputError([doc.problem(path.split("."), why) for path, why in undefined])
+    return subject
 
 
 def _with_origin(model: U, path: str | Path, doc: Document, **links: Any) -> U:
@@ -78,7 +88,7 @@ def load_market(path: str | Path) -> Market:
 
 
 def _company(path: str | Path, doc: Document) -> Company:
-    company = _validated(Company, doc, "company")
+    company = _subject(Company, doc, "company")
     market = None
     if company.market is not None:
         linked = Path(path).parent / company.market
@@ -89,7 +99,7 @@ def _company(path: str | Path, doc: Document) -> Company:
 
 
 def _market(path: str | Path, doc: Document) -> Market:
-    market = _validated(Market, doc, "market")
+    market = _subject(Market, doc, "market")
     closes = closes_of(market, doc, Path(path).parent)
     if closes is not None:
         try:

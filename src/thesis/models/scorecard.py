@@ -199,6 +199,8 @@ class Scorecard(UserModel):
         return self
 
     def verdict(self, score: float) -> Verdict:
+        if score != score:  # NaN: no band holds it, and no input should produce it
+            raise ValueError("a score that is not a number has no verdict")
         return next(v for v in self.verdicts if score >= v.min)
 
     def digest(self) -> str:

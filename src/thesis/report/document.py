@@ -139,6 +139,8 @@ def sections(result: Result) -> list[Section]:
         out.append(Section(f"Compared with {other.subject}", lines))
     missing = [f"{f.title}: {_STATUS[f.status]}" for f in result.walk()
                if f.status == "nothing_given"]
+    missing += [f"{f.title}, must-have: {g.question} (not given, so it caps nothing)"
+                for f in result.walk() for g in f.gates if g.status == "not_given"]
     if missing:
         out.append(Section("Not assessed", missing))
     return out
@@ -173,10 +175,12 @@ def rows(result: Result) -> list[Row]:
             for g in f.gates:
                 state = ("-" if g.passes is None else "passes" if g.passes == 1 else
                          "fails" if g.passes == 0 else f"passes p={g.passes:.2f}")
+                note = f"caps the factor at {g.cap:.0f} while it fails"
+                if g.status == "not_given":
+                    note = f"not given, so not checked: it would cap at {g.cap:.0f}"
                 out.append(Row(depth + 1, "gate", g.question,
                                describe_given(given.get(g.input), given, result.retention),
-                               state, "", g.source,
-                               f"caps the factor at {g.cap:.0f} while it fails"))
+                               state, "", g.source, note, muted=g.passes is None))
 
     walk(result.factors, 0)
     return out
