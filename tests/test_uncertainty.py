@@ -73,8 +73,39 @@ def test_same_seed_same_result_different_seed_different_sample() -> None:
     b = thesis.score(c, samples=1024, seed=7)
     other = thesis.score(c, samples=1024, seed=8)
     assert a == b
-    assert a.uncertainty != other.uncertainty
+    assert a.uncertainty is not None and other.uncertainty is not None
+    assert a.uncertainty.seed == 7 and other.uncertainty.seed == 8
+    # the sample itself differs, not only the seed it records
+    assert a.uncertainty.distribution != other.uncertainty.distribution
     assert a.score == other.score  # the base case does not depend on the seed
+
+
+def test_flip_is_measured_against_the_base_case_verdict_not_the_likeliest(write) -> None:
+    card = thesis.load_scorecard(write("""\
+id: high_bar
+title: High bar
+subject: company
+factors:
+  - id: moat
+    title: Moat
+    weight: 1
+    source: "assumption: test"
+    criteria:
+      - {id: t, question: Trusted?, input: moat.customer_trust, rule: {kind: evidence},
+         source: "assumption: test"}
+verdicts:
+  - {min: 70, label: good}
+  - {min: 0, label: bad}
+verdict_source: "assumption: test"
+""", "card.yaml"))
+    # yes (100, good) in 60% of samples; the base case, 60, reads bad: the likeliest verdict
+    # in the sample is not the base case's, and the verdict differs from it 60% of the time
+    result = thesis.score(company(customer_trust=0.6), card, samples=4096)
+    assert result.verdict == "bad"
+    assert result.uncertainty is not None
+    u = result.uncertainty.distribution
+    assert u.verdict_probabilities["good"] == pytest.approx(0.6, abs=0.01)
+    assert u.flip_probability == pytest.approx(0.6, abs=0.01)
 
 
 def test_samples_zero_is_the_base_case_only() -> None:
