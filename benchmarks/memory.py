@@ -4,9 +4,9 @@
     python benchmarks/memory.py 4096 20000           # other sample counts
 
 Each count runs in a fresh subprocess that loads examples/companies/casebook.yaml, compiles the
-`thesis` scorecard and runs `thesis.engine.analysis.analyse` once (scrambled Sobol, seed 0, 100
-bootstrap resamples). The parent reads the child's peak resident set size from `os.wait4`, so
-the figure is the whole process: interpreter, imports, the loaded company and the analysis. A
+`thesis` scorecard and runs `thesis.engine.analysis.analyse` once (scrambled Sobol, seed 0,
+the default replicates). The parent reads the child's peak resident set size from `os.wait4`,
+so the figure is the whole process: interpreter, imports, the loaded company and the analysis. A
 first row with 0 samples stops before `analyse`: the floor every run pays. Prints a markdown
 table; the library is used directly, not the command line.
 """
@@ -37,7 +37,7 @@ def child(samples: int) -> None:
     n, seconds = 0, 0.0
     if samples > 0:
         start = time.perf_counter()
-        result = analyse(compiled, samples=samples, seed=0, method="sobol", bootstrap=100)
+        result = analyse(compiled, samples=samples, seed=0, method="sobol")
         seconds = time.perf_counter() - start
         n = result.n
     print(json.dumps({"n": n, "k": len(compiled.inputs), "seconds": seconds}))

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import tracemalloc
 from functools import cache
+from itertools import pairwise
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from tests.conftest import EXAMPLES
 from thesis.engine import compile as compile_module
 from thesis.engine import sensitivity
-from thesis.engine.analysis import Analysis, analyse
+from thesis.engine.analysis import Analysis, analyse, swing_values
 from thesis.engine.compile import Compiled, compile_scorecard
-from thesis.engine.sampling import DesignStream, Method, uniform_design
+from thesis.engine.sampling import DesignStream, Method, replicate_bounds, uniform_design
 from thesis.engine.sensitivity import indices_from_outputs, pick_freeze
 from thesis.files.load import load_company, load_market, load_scorecard
 from thesis.subjects import context, input_space
@@ -45,10 +47,7 @@ def test_design_blocks_are_bit_identical_to_the_whole_design(method: Method, blo
     starts, parts = zip(*stream.blocks(block), strict=True)
     assert list(starts) == list(range(0, design.n, block))
     assert np.array_equal(np.vstack(parts), design.points)
-    # the generator is left where the whole design leaves it, for the bootstrap that follows
-    after = np.random.default_rng(11)
-    uniform_design(1000, 6, seed=after, method=method)
-    assert stream.rng.random() == after.random()
+    assert stream.replicates == design.replicates == 8  # blocks straddle the replicates
 
 
 def test_random_rows_come_in_order() -> None:
@@ -69,9 +68,8 @@ def test_no_inputs_means_no_rounding() -> None:
 @pytest.mark.parametrize("compiled", [casebook, dotcom], ids=["casebook", "dotcom"])
 @pytest.mark.parametrize("method", ["sobol", "random"])
 def test_analyse_does_not_depend_on_the_block_size(compiled, method: Method) -> None:
-    big = analyse(compiled(), samples=1000, seed=5, method=method, bootstrap=30)
-    small = analyse(compiled(), samples=1000, seed=5, method=method, bootstrap=30,
-                    block_rows=97)
+    big = analyse(compiled(), samples=1000, seed=5, method=method)
+    small = analyse(compiled(), samples=1000, seed=5, method=method, block_rows=97)
     assert np.array_equal(small.scores, big.scores)
     if big.stages is None:
         assert small.stages is None
@@ -83,14 +81,15 @@ def test_analyse_does_not_depend_on_the_block_size(compiled, method: Method) -> 
                                    rtol=0, atol=1e-12)
     assert small.tornado == big.tornado
     assert small.base_score == big.base_score
-    assert small.evaluations == big.evaluations == big.n * (len(compiled().inputs) + 2) + (
-        2 * len(compiled().inputs) + 1)
+    inputs = compiled().inputs
+    assert small.evaluations == big.evaluations == big.n * (len(inputs) + 2) + 1 + sum(
+        len(swing_values(inp)[0]) for inp in inputs)
 
 
 def test_scores_and_stages_describe_the_same_rows() -> None:
     compiled = dotcom()
     k = len(compiled.inputs)
-    result = analyse(compiled, samples=512, seed=2, bootstrap=0, block_rows=300)
+    result = analyse(compiled, samples=512, seed=2, block_rows=300)
     values = compiled.draw(uniform_design(512, 2 * k, seed=2).points[:, :k])
     evaluation = compiled(values)
     assert np.array_equal(result.scores, evaluation.composite)
@@ -101,7 +100,7 @@ def test_scores_and_stages_describe_the_same_rows() -> None:
 
 def test_progress_hears_about_every_block() -> None:
     calls: list[tuple[int, int]] = []
-    result = analyse(casebook(), samples=256, seed=0, bootstrap=0, block_rows=35 * 50,
+    result = analyse(casebook(), samples=256, seed=0, block_rows=35 * 50,
                      progress=lambda done, total: calls.append((done, total)))
     total = result.n * (len(casebook().inputs) + 2)
     assert [done for done, _ in calls] == [35 * d for d in (50, 100, 150, 200, 250, 256)]
@@ -122,45 +121,41 @@ def test_composite_alone_equals_the_full_evaluation(monkeypatch: pytest.MonkeyPa
     assert casebook().composite_and_stage(casebook().base_case())[1] is None
 
 
-def whole_matrix_indices(outputs: np.ndarray, n: int, k: int, bootstrap: int,
-                         rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-    """The estimators as they were computed before the engine worked in blocks: every term
-    matrix at once, and each block of resamples times all of them."""
+def whole_matrix_indices(outputs: np.ndarray, n: int, k: int,
+                         replicates: int) -> tuple[np.ndarray, ...]:
+    """The estimators computed with every term matrix at once: pooled over all rows, and each
+    replicate's alone for the 95% t-interval (t(R - 1) = stats.t.ppf(0.975, R - 1))."""
     y = outputs - outputs[: 2 * n].mean()
     fa, fb, fab = y[:n], y[n : 2 * n], y[2 * n :].reshape(k, n)
     first_terms = fb * (fab - fa)
     total_terms = 0.5 * (fab - fa) ** 2
     square, level = 0.5 * (fa**2 + fb**2), 0.5 * (fa + fb)
-    variance = square.mean() - level.mean() ** 2
-    stacked = np.vstack([first_terms, total_terms, square, level])
-    means = np.empty((2 * k + 2, bootstrap))
-    block = max(1, 4_000_000 // n)
-    for start in range(0, bootstrap, block):
-        size = min(block, bootstrap - start)
-        picks = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, np.newaxis]
-        counts = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
-        means[:, start : start + size] = stacked @ counts.T.astype(float) / n
-    boot_var = means[-2] - means[-1] ** 2
-    boot_first, boot_total = means[:k] / boot_var, means[k : 2 * k] / boot_var
-    first_ci = np.percentile(boot_first, [2.5, 97.5], axis=1).T
-    total_ci = np.percentile(boot_total, [2.5, 97.5], axis=1).T
-    return (first_terms.mean(1) / variance, total_terms.mean(1) / variance, first_ci, total_ci)
+
+    def indices(rows: slice) -> tuple[np.ndarray, np.ndarray]:
+        variance = square[rows].mean() - level[rows].mean() ** 2
+        return (first_terms[:, rows].mean(1) / variance, total_terms[:, rows].mean(1) / variance)
+
+    first, total = indices(slice(None))
+    bounds = replicate_bounds(n, replicates)
+    runs = [indices(slice(lo, hi)) for lo, hi in pairwise(bounds.tolist())]
+    t = stats.t.ppf(0.975, replicates - 1) / np.sqrt(replicates)
+    half_first = t * np.std([r[0] for r in runs], axis=0, ddof=1)
+    half_total = t * np.std([r[1] for r in runs], axis=0, ddof=1)
+    return (first, total, np.column_stack([first - half_first, first + half_first]),
+            np.column_stack([total - half_total, total + half_total]))
 
 
-@pytest.mark.parametrize("n", [1, 3, 250, 4097])
-def test_streamed_indices_equal_the_whole_matrix_ones(n: int,
+@pytest.mark.parametrize(("n", "replicates"), [(3, 2), (250, 3), (4097, 8)])
+def test_streamed_indices_equal_the_whole_matrix_ones(n: int, replicates: int,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     k = 4
     rng = np.random.default_rng(n)
     x = rng.random((n, k))
     outputs = np.sin(pick_freeze(x, rng.random((n, k))) @ np.array([3.0, 1.0, 0.5, 0.1]))
-    expected = whole_matrix_indices(outputs, n, k, 45, np.random.default_rng(7))
-    # blocks of 10 rows of terms, 3 resamples of counts a pass, 2 resamples drawn at a time
-    monkeypatch.setattr(sensitivity, "TERM_CELLS", 10 * (2 * k + 2))
-    monkeypatch.setattr(sensitivity, "COUNT_BYTES", 3 * n)
-    monkeypatch.setattr(sensitivity, "BOOTSTRAP_CELLS", 2 * n)
-    got = indices_from_outputs(list("abcd"), outputs, n, bootstrap=45, confidence=0.95,
-                               rng=np.random.default_rng(7))
+    expected = whole_matrix_indices(outputs, n, k, replicates)
+    monkeypatch.setattr(sensitivity, "TERM_CELLS", 10 * (2 * k + 2))  # blocks of 10 rows
+    got = indices_from_outputs(list("abcd"), outputs, n, replicates=replicates,
+                               confidence=0.95)
     for ours, theirs in zip((got.first, got.total, got.first_interval, got.total_interval),
                             expected, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
@@ -170,10 +165,10 @@ def test_memory_does_not_grow_with_the_design() -> None:
     compiled = casebook()
     k = len(compiled.inputs)
     n = 1 << 15
-    analyse(compiled, samples=64, seed=0, bootstrap=5)  # caches (direction numbers) first
+    analyse(compiled, samples=64, seed=0)  # caches (direction numbers) first
     tracemalloc.start()
     try:
-        result: Analysis = analyse(compiled, samples=n, seed=0, bootstrap=20)
+        result: Analysis = analyse(compiled, samples=n, seed=0)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -181,16 +176,3 @@ def test_memory_does_not_grow_with_the_design() -> None:
     outputs = 8 * n * (k + 2)  # the one array that grows with N, with the scores and stages
     # the whole pick-freeze matrix alone would be 8 N (k + 2) k bytes, 300 MB here
     assert peak < 2 * outputs + 48 * 2**20
-
-
-class _Always:
-    """A stand-in generator that draws row 0 every time."""
-
-    def integers(self, low: int, high: int, size: tuple[int, int]) -> np.ndarray:
-        return np.zeros(size, dtype=np.int64)
-
-
-def test_counts_widen_rather_than_wrap() -> None:
-    counts = sensitivity._counts(_Always(), 3, 300)  # type: ignore[arg-type]
-    assert counts[:, 0].tolist() == [300, 300, 300]
-    assert counts.sum() == 900

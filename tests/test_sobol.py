@@ -1,4 +1,5 @@
-"""Our Sobol points against scipy.stats.qmc.Sobol, the reference implementation."""
+"""Our Sobol points against scipy.stats.qmc.Sobol, the reference implementation, and the
+replicated designs made of them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import pytest
 from scipy.stats import qmc
 
 from thesis.engine.qmc import SobolSequence, sobol_points
-from thesis.engine.sampling import uniform_design
+from thesis.engine.sampling import (
+    REPLICATE_ROWS,
+    DesignStream,
+    Method,
+    replicate_count,
+    uniform_design,
+)
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 10, 64, 250])
@@ -58,3 +65,47 @@ def test_rows_in_blocks_are_bit_identical_to_all_at_once(scrambled: bool, block:
 def test_rows_past_the_sequence_are_refused() -> None:
     with pytest.raises(ValueError, match="start <= stop"):
         SobolSequence.make(2).rows(4, 2)
+
+
+def test_every_scrambled_point_is_uniform_across_seeds() -> None:
+    # The digital shift makes each point of a scrambled sequence U(0, 1)^d over seeds; without
+    # it the first point is 0 in every coordinate and the others keep their leading bits.
+    seeds = 400
+    points = np.array([sobol_points(3, 4, rng=np.random.default_rng(seed))[[0, 5]]
+                       for seed in range(seeds)])  # (seeds, 2 points, 4 coordinates)
+    assert np.all(points > 0)
+    # a U(0, 1) mean has sd sqrt(1 / 12 / 400) = 0.014 and a variance estimate sd 0.0037:
+    # bands of 4 sd
+    np.testing.assert_allclose(points.mean(axis=0), 0.5, atol=4 * np.sqrt(1 / 12 / seeds))
+    np.testing.assert_allclose(points.var(axis=0), 1 / 12, atol=0.015)
+
+
+def test_replicates_are_independently_scrambled_nets() -> None:
+    design = DesignStream(1000, 4, seed=3, replicates=8)
+    assert (design.n, design.replicates) == (1024, 8)
+    assert design.bounds.tolist() == list(range(0, 1025, 128))
+    points = design.rows(0, design.n)
+    runs = points.reshape(8, 128, 4)
+    for run in runs:  # each run of 128 rows is stratified in every coordinate
+        for j in range(4):
+            assert len(np.unique(np.floor(run[:, j] * 128))) == 128
+    assert len({tuple(run[0]) for run in runs}) == 8  # each its own scramble
+    # a block that straddles runs equals the same rows of the whole design
+    assert np.array_equal(DesignStream(1000, 4, seed=3, replicates=8).rows(100, 300),
+                          points[100:300])
+
+
+@pytest.mark.parametrize(("n", "asked", "method", "expected"), [
+    (4096, 8, "sobol", 8), (4096, 12, "sobol", 8), (1024, 16, "sobol", 16), (256, 8, "sobol", 4),
+    (127, 8, "sobol", 2), (64, 8, "sobol", 1), (1, 8, "sobol", 1), (200, 8, "random", 3),
+    (4096, 12, "random", 12)])
+def test_a_small_design_gets_fewer_replicates(n: int, asked: int, method: Method,
+                                              expected: int) -> None:
+    design = DesignStream(n, 2, seed=0, method=method, replicates=asked)
+    assert design.replicates == replicate_count(design.n, asked, method) == expected
+    rows = np.diff(design.bounds)
+    assert rows.sum() == design.n and rows.max() - rows.min() <= 1
+    if expected > 1:
+        assert rows.min() >= REPLICATE_ROWS
+    with pytest.raises(ValueError, match="at least one replicate"):
+        DesignStream(n, 2, seed=0, method=method, replicates=0)

@@ -64,7 +64,10 @@ def test_the_yes_no_driver_is_found() -> None:
     assert u.drivers[0].input == "moat.end_to_end_solution"
     # Bernoulli variances 0.25 vs 0.0475: shares 0.84 and 0.16 of the variance
     assert u.drivers[0].total == pytest.approx(0.25 / 0.2975, abs=0.03)
-    assert u.tornado[0].input == "moat.end_to_end_solution"
+    # both swing no -> yes by the same 50 points: a confident yes/no keeps its bar
+    assert {(b.input, b.low, b.high) for b in u.tornado} == {
+        ("moat.end_to_end_solution", 0.0, 1.0), ("moat.speaks_industry_language", 0.0, 1.0)}
+    assert [b.score_at_high - b.score_at_low for b in u.tornado] == pytest.approx([50, 50])
 
 
 def test_same_seed_same_result_different_seed_different_sample() -> None:

@@ -133,14 +133,17 @@ class Driver(ResultModel):
     """The question of the first criterion the input feeds."""
     first_order: float
     total: float
-    first_order_interval: tuple[float, float]
-    total_interval: tuple[float, float]
+    first_order_interval: tuple[float, float] | None
+    total_interval: tuple[float, float] | None
+    """None where the sample was too small to split into two replicates (under 128)."""
 
     _shown = ("input", "total")
 
 
 class TornadoBar(ResultModel):
-    """The score with one input at its P10 and at its P90, the others at their base case."""
+    """The score with one input at each end of its swing, the others at their base case: a
+    number at its P10 and P90, a yes/no input at no (0) and yes (1), a category at its lowest-
+    and highest-scoring possible choice (`low` and `high` are then choice indices)."""
 
     input: str
     low: float
@@ -159,7 +162,9 @@ class Uncertainty(ResultModel):
     method: Literal["sobol", "random"]
     seed: int | None
     evaluations: int
-    bootstrap: int
+    replicates: int
+    """Independently scrambled runs of the sample; the drivers' intervals are Student-t
+    intervals across them (none under two)."""
     confidence: float
     """The level of the drivers' intervals."""
     base_score: float

@@ -56,7 +56,6 @@ from thesis.result import (
 from thesis.subjects import Subject, cohort_fit, compile_for, kind_of, undefined_ratios
 
 Progress = Callable[[int, int], None]
-BOOTSTRAP = 100
 CONFIDENCE = 0.95
 DRIVER_SHARE = 0.05
 """An input whose total index is below this explains too little variance to name as a driver
@@ -87,7 +86,7 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
     evaluation = compiled(compiled.base_case())
     value = float(evaluation.composite[0])
     analysis = analyse(compiled, samples=samples, seed=seed, method=method,
-                       bootstrap=BOOTSTRAP, progress=progress) if samples > 0 else None
+                       confidence=CONFIDENCE, progress=progress) if samples > 0 else None
     factors = _factors(card, "", compiled, evaluation)
     verdict = card.verdict(value)
     origin = subject.origin
@@ -219,19 +218,21 @@ def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Unce
     p10, p50, p90 = np.percentile(scores, [10, 50, 90])
     indices = analysis.indices
     questions = {path: item.question for path, (_, item) in compiled.feeding().items()}
+
+    def interval(bounds: np.ndarray) -> tuple[float, float] | None:
+        return (float(bounds[0]), float(bounds[1])) if indices.has_intervals else None
+
     drivers = [
         Driver(input=name, question=questions.get(name, ""),
                first_order=float(indices.first[j]), total=float(indices.total[j]),
-               first_order_interval=(float(indices.first_interval[j, 0]),
-                                     float(indices.first_interval[j, 1])),
-               total_interval=(float(indices.total_interval[j, 0]),
-                               float(indices.total_interval[j, 1])))
+               first_order_interval=interval(indices.first_interval[j]),
+               total_interval=interval(indices.total_interval[j]))
         for j, name in enumerate(indices.names)]
     drivers.sort(key=lambda d: d.total, reverse=True)
     return Uncertainty(
         samples=n, requested_samples=analysis.requested, method=analysis.method,
         seed=seed if isinstance(seed, int) else None,
-        evaluations=analysis.evaluations, bootstrap=indices.bootstrap,
+        evaluations=analysis.evaluations, replicates=indices.replicates,
         confidence=indices.confidence, base_score=analysis.base_score,
         base_verdict=base_verdict,
         distribution=ScoreDistribution(

@@ -62,15 +62,22 @@ def direction_numbers(d: int) -> np.ndarray:
 
 
 def _scramble(v: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Linear matrix scramble of each dimension's direction numbers, and a digital shift."""
+    """Linear matrix scramble of each dimension's direction numbers, and a digital shift.
+
+    Each dimension's direction numbers, read as bit vectors (most significant bit first), are
+    multiplied over GF(2) by a random lower-triangular matrix with a unit diagonal: column q of
+    the matrix is bit q plus random less significant bits, and the product is the XOR of the
+    columns of the bits set. The shift, a uniform random BITS-bit integer XORed into every
+    point, makes each point uniform on [0, 1) (without it the first point is 0).
+    """
     d = v.shape[0]
-    weights = np.uint64(1) << np.arange(BITS - 1, -1, -1, dtype=np.uint64)  # bit 0 = MSB
-    bits = ((v[:, :, np.newaxis] & weights) != 0).astype(np.int64)  # (d, BITS cols, BITS bits)
-    lower = np.tril(rng.integers(0, 2, size=(d, BITS, BITS)), k=-1) + np.eye(BITS, dtype=int)
-    scrambled = np.einsum("dpq,dcq->dcp", lower, bits) % 2
-    v_scrambled = (scrambled.astype(np.uint64) * weights).sum(axis=2, dtype=np.uint64)
-    shift = (rng.integers(0, 2, size=(d, BITS)).astype(np.uint64) * weights).sum(
-        axis=1, dtype=np.uint64)
+    weights = np.uint64(1) << np.arange(BITS - 1, -1, -1, dtype=np.uint64)  # bit q, q = 0 the MSB
+    noise = rng.integers(0, 1 << BITS, size=(d, BITS), dtype=np.uint64)
+    columns = weights | (noise & (weights - np.uint64(1)))  # (d x BITS): the matrices' columns
+    bits = (v & weights[:, np.newaxis, np.newaxis]) != 0  # (BITS x d x BITS): bit q of each
+    v_scrambled = np.bitwise_xor.reduce(
+        np.where(bits, columns.T[:, :, np.newaxis], np.uint64(0)), axis=0)
+    shift = rng.integers(0, 1 << BITS, size=(d,), dtype=np.uint64)
     return v_scrambled, shift
 
 

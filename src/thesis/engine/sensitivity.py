@@ -1,6 +1,6 @@
 """Which input's uncertainty drives the output: Sobol indices and one-at-a-time swings.
 
-`sobol_indices(func, inputs, n, seed, bootstrap)` works on any vectorised function from an
+`sobol_indices(func, inputs, n, seed, replicates)` works on any vectorised function from an
 (N x k) array to (N,) values, so it is checked on analytic test functions with published
 indices (Ishigami) as well as used on compiled scorecards.
 
@@ -12,24 +12,34 @@ That is N (k + 2) evaluations. With the output centred first:
 - first order  S_i  = mean(f(B) (f(A_B^i) - f(A))) / V        (Saltelli 2010, Table 2 (b))
 - total        ST_i = mean((f(A) - f(A_B^i))^2) / (2 V)       (Jansen 1999; Saltelli 2010 (f))
 
-Confidence intervals come from bootstrapping the N rows. Resamples are counts matrices, so each
-resample's estimators are matrix products, not a Python loop per resample; percentile intervals.
+Intervals come from replicates (randomised quasi-Monte Carlo; see `thesis.engine.sampling`):
+the design is R runs of N / R rows, each under its own independent scramble, so the R indices
+computed from each run's rows alone are iid. The point estimate pools all N rows (the ratio of
+the terms' means over all rows); the interval is that estimate +- t(R - 1) sd / sqrt(R), sd the
+spread of the R run estimates (L'Ecuyer & Lemieux 2002; Owen, "Monte Carlo theory, methods and
+examples", ch. 17). A row bootstrap would treat Sobol rows as iid and overstate the error 3-30x.
+With fewer than two replicates (N under 2 `REPLICATE_ROWS`) there is no interval: NaN.
 
 Memory is flat in N apart from the N (k + 2) outputs: `saltelli_outputs` makes, draws and
-evaluates the design a block of rows at a time, and `indices_from_outputs` computes the
-estimators' terms for a block of rows at a time, both for the point estimates (sums) and for the
-bootstrap (a block of resamples' counts times a block of rows' terms, accumulated).
+evaluates the design a block of rows at a time, and `indices_from_outputs` sums the estimators'
+terms a block of rows at a time, each block within one replicate.
+
+The tornado (`tornado`) moves one input at a time between two values, the others at their base
+case; the caller chooses the values (`thesis.engine.analysis`: P10 and P90 of a number, no and
+yes, a category's lowest- and highest-scoring choices).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
 
-from thesis.engine.sampling import EDGE, DesignStream, Method, SeedLike
+from thesis.engine.sampling import REPLICATES, DesignStream, Method, SeedLike, replicate_bounds
 from thesis.models.distributions import Array
 
 Model = Callable[[Array], Array]
@@ -40,11 +50,8 @@ EVALUATION_ROWS = 1 << 16
 N (k + 2) / EVALUATION_ROWS model calls, each on a (EVALUATION_ROWS x k) matrix."""
 TERM_CELLS = 1 << 20
 """Largest terms x rows block of the estimators held at once (8 MB of float64)."""
-BOOTSTRAP_CELLS = 1 << 21
-"""Bootstrap row indices drawn at once (16 MB of int64)."""
-COUNT_BYTES = 1 << 25
-BYTE_MAX = 255
-"""Bootstrap counts, one byte each, held at once (32 MB): at N = 2^20, 32 resamples a pass."""
+CONFIDENCE = 0.95
+"""The level of the indices' intervals by default."""
 
 
 class Drawable(Protocol):
@@ -55,25 +62,36 @@ class Drawable(Protocol):
 
 @dataclass(frozen=True)
 class SobolIndices:
-    """First-order and total Sobol indices with bootstrap percentile intervals."""
+    """First-order and total Sobol indices with Student-t intervals across replicates."""
 
     names: list[str]
     first: Array
     total: Array
     first_interval: Array
-    """(k x 2): lower and upper bounds."""
+    """(k x 2): lower and upper bounds; NaN without intervals (`has_intervals`)."""
     total_interval: Array
     variance: float
     n: int
     evaluations: int
-    bootstrap: int
+    replicates: int
+    """Independently randomised runs of the design the intervals come from."""
     confidence: float
+    """The level of the intervals, as computed."""
     seed: int | None
 
-    def as_dict(self) -> dict[str, dict[str, float | list[float]]]:
+    @property
+    def has_intervals(self) -> bool:
+        """Whether there were the two or more replicates an interval needs."""
+        return self.replicates >= 2
+
+    def as_dict(self) -> dict[str, dict[str, float | list[float] | None]]:
+        """Per input: S1, ST and their intervals (None without intervals)."""
+        def interval(bounds: Array) -> list[float] | None:
+            return [float(x) for x in bounds] if self.has_intervals else None
+
         return {name: {"S1": float(self.first[i]), "ST": float(self.total[i]),
-                       "S1_interval": [float(x) for x in self.first_interval[i]],
-                       "ST_interval": [float(x) for x in self.total_interval[i]]}
+                       "S1_interval": interval(self.first_interval[i]),
+                       "ST_interval": interval(self.total_interval[i])}
                 for i, name in enumerate(self.names)}
 
 
@@ -138,13 +156,15 @@ def saltelli_outputs(model: Model, draw: Callable[[Array], Array], design: Desig
 
 
 def sobol_indices(func: Model, inputs: Mapping[str, object], n: int = 4096, *,
-                  seed: SeedLike = 0, bootstrap: int = 100, confidence: float = 0.95,
-                  method: Method = "sobol", block_rows: int = EVALUATION_ROWS) -> SobolIndices:
+                  seed: SeedLike = 0, replicates: int = REPLICATES,
+                  confidence: float = CONFIDENCE, method: Method = "sobol",
+                  block_rows: int = EVALUATION_ROWS) -> SobolIndices:
     """Sobol indices of `func` over independent `inputs` (name -> distribution or `Input`).
 
     `n` base rows (rounded up to a power of two for Sobol points) cost n (k + 2) evaluations,
     made about `block_rows` at a time, so `func` must treat each row on its own (as a vectorised
-    model does).
+    model does). The rows come in `replicates` independently randomised runs (fewer when n is
+    small) that give the `confidence` intervals.
     """
     names = list(inputs)
     draws = [_drawer(inputs[name]) for name in names]
@@ -155,74 +175,77 @@ def sobol_indices(func: Model, inputs: Mapping[str, object], n: int = 4096, *,
             values[:, j] = d(u[:, j])
         return values
 
-    design = DesignStream(n, 2 * len(names), seed, method)
+    design = DesignStream(n, 2 * len(names), seed, method, replicates)
     outputs = saltelli_outputs(lambda x: np.asarray(func(x), dtype=float), draw, design,
                                block_rows=block_rows)
-    return indices_from_outputs(names, outputs, design.n, bootstrap=bootstrap,
-                                confidence=confidence, rng=design.rng,
+    return indices_from_outputs(names, outputs, design.n, replicates=design.replicates,
+                                confidence=confidence,
                                 seed=seed if isinstance(seed, int) else None)
 
 
-class _Terms:
-    """The estimators' terms, (2k + 2) per design row, computed a block of rows at a time from
-    the centred outputs: k first-order terms f(B) (f(A_B^i) - f(A)), k total terms
-    (f(A) - f(A_B^i))^2 / 2, and (f(A)^2 + f(B)^2) / 2 and (f(A) + f(B)) / 2 for the variance.
-    The mean of each term over the N rows is what the estimators need."""
+def _term_sums(outputs: Array, n: int, k: int, bounds: np.ndarray) -> Array:
+    """Each replicate's sums of the estimators' terms, (2k + 2) x replicates.
 
-    def __init__(self, outputs: Array, n: int, k: int) -> None:
-        self.n, self.k = n, k
-        self.m = 2 * k + 2
-        self._a, self._b = outputs[:n], outputs[n : 2 * n]
-        self._mixed = outputs[2 * n :].reshape(k, n)
-        self._mean = outputs[: 2 * n].mean()
-        self.rows = max(1, TERM_CELLS // self.m)
-
-    def blocks(self) -> Iterator[tuple[int, Array]]:
-        """(start, terms) for consecutive blocks of rows; terms is (2k + 2) x rows."""
-        k = self.k
-        for start in range(0, self.n, self.rows):
-            stop = min(start + self.rows, self.n)
-            fa = self._a[start:stop] - self._mean
-            fb = self._b[start:stop] - self._mean
-            difference = self._mixed[:, start:stop] - self._mean
+    The terms, per design row, from the outputs centred on their overall mean: k first-order
+    terms f(B) (f(A_B^i) - f(A)), k total terms (f(A) - f(A_B^i))^2 / 2, and (f(A)^2 + f(B)^2)
+    / 2 and (f(A) + f(B)) / 2 for the variance. One centring for all replicates, so that the
+    pooled means are exactly the replicates' average (centring guards precision; the variance
+    does not depend on it). They are made `TERM_CELLS` at a time, each block within one
+    replicate's rows.
+    """
+    m = 2 * k + 2
+    a, b = outputs[:n], outputs[n : 2 * n]
+    mixed = outputs[2 * n :].reshape(k, n)
+    mean = outputs[: 2 * n].mean()
+    step = max(1, TERM_CELLS // m)
+    sums = np.zeros((m, len(bounds) - 1))
+    for r, (low, high) in enumerate(pairwise(bounds.tolist())):
+        for start in range(low, high, step):
+            stop = min(start + step, high)
+            fa = a[start:stop] - mean
+            fb = b[start:stop] - mean
+            difference = mixed[:, start:stop] - mean
             difference -= fa
-            terms = np.empty((self.m, stop - start))
-            np.multiply(fb, difference, out=terms[:k])
+            sums[:k, r] += difference @ fb
             difference **= 2
-            np.multiply(0.5, difference, out=terms[k : 2 * k])
-            terms[2 * k] = 0.5 * (fa**2 + fb**2)
-            terms[2 * k + 1] = 0.5 * (fa + fb)
-            yield start, terms
-
-    def means(self) -> Array:
-        """Each term's mean over the N rows, (2k + 2,)."""
-        sums = np.zeros(self.m)
-        for _, terms in self.blocks():
-            sums += terms.sum(axis=1)
-        out: Array = sums / self.n
-        return out
+            sums[k : 2 * k, r] += 0.5 * difference.sum(axis=1)
+            sums[2 * k, r] += 0.5 * (fa @ fa + fb @ fb)
+            sums[2 * k + 1, r] += 0.5 * (fa.sum() + fb.sum())
+    return sums
 
 
-def indices_from_outputs(names: list[str], outputs: Array, n: int, *, bootstrap: int,
-                         confidence: float, rng: np.random.Generator,
+def indices_from_outputs(names: list[str], outputs: Array, n: int, *, replicates: int,
+                         confidence: float = CONFIDENCE,
                          seed: int | None = None) -> SobolIndices:
-    """Estimators and bootstrap intervals from the outputs of a `pick_freeze` matrix."""
+    """Estimators and their intervals from the outputs of a `pick_freeze` matrix whose N rows
+    are `replicates` consecutive, independently randomised runs (`replicate_bounds`).
+
+    The estimate pools all N rows; the interval is estimate +- t sd / sqrt(R), t the
+    (1 + confidence) / 2 quantile of Student's t on R - 1 degrees of freedom and sd that of
+    the R estimates each run's rows give alone; NaN with fewer than two replicates.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"an interval's confidence is between 0 and 1, not {confidence}")
     k = len(names)
-    terms = _Terms(outputs, n, k)
-    means = terms.means()
+    bounds = replicate_bounds(n, replicates)
+    sums = _term_sums(outputs, n, k, bounds)
+    means = sums.sum(axis=1) / n
     variance = float(means[-2] - means[-1] ** 2)
     first, total = _ratio(means[:k], means[k : 2 * k], variance)
-    first_ci = np.column_stack([first, first])
-    total_ci = np.column_stack([total, total])
-    if bootstrap > 0:
-        boot = _bootstrap_means(terms, bootstrap, rng)  # (2k+2, R)
-        boot_var = boot[-2] - boot[-1] ** 2
-        boot_first, boot_total = _ratio(boot[:k], boot[k : 2 * k], boot_var)
-        tail = 50 * (1 - confidence)
-        first_ci = np.percentile(boot_first, [tail, 100 - tail], axis=1).T
-        total_ci = np.percentile(boot_total, [tail, 100 - tail], axis=1).T
-    return SobolIndices(names, first, total, first_ci, total_ci, variance, n,
-                        n * (k + 2), bootstrap, confidence, seed)
+    first_ci = np.full((k, 2), np.nan)
+    total_ci = np.full((k, 2), np.nan)
+    if replicates >= 2:
+        from scipy.special import stdtrit  # scipy.special, not the slow-to-import scipy.stats
+
+        each = sums / np.diff(bounds)  # each replicate's term means
+        run_first, run_total = _ratio(each[:k], each[k : 2 * k], each[-2] - each[-1] ** 2)
+        scale = float(stdtrit(replicates - 1, (1 + confidence) / 2)) / math.sqrt(replicates)
+        for estimate, runs, ci in ((first, run_first, first_ci), (total, run_total, total_ci)):
+            half = scale * runs.std(axis=1, ddof=1)
+            ci[:, 0] = estimate - half
+            ci[:, 1] = estimate + half
+    return SobolIndices(names, first, total, first_ci, total_ci, variance, n, n * (k + 2),
+                        replicates, confidence, seed)
 
 
 def _ratio(first: Array, total: Array, variance: Array | float) -> tuple[Array, Array]:
@@ -232,49 +255,11 @@ def _ratio(first: Array, total: Array, variance: Array | float) -> tuple[Array, 
     return np.where(v > 0, first / safe, 0.0), np.where(v > 0, total / safe, 0.0)
 
 
-def _bootstrap_means(terms: _Terms, resamples: int, rng: np.random.Generator) -> Array:
-    """Means of each term over `resamples` bootstrap draws of the N rows, (2k + 2) x resamples.
-
-    A resample is a vector of counts (how often each row was drawn), so the means of a block of
-    resamples are matrix products, accumulated over blocks of rows: each pass over the terms
-    serves as many resamples as `COUNT_BYTES` of one-byte counts hold.
-    """
-    n = terms.n
-    out = np.zeros((terms.m, resamples))
-    per_pass = max(1, COUNT_BYTES // n)
-    for start in range(0, resamples, per_pass):
-        counts = _counts(rng, min(per_pass, resamples - start), n)
-        sums = out[:, start : start + len(counts)]
-        for row, block in terms.blocks():
-            sums += block @ counts[:, row : row + block.shape[1]].T.astype(np.float64)
-    out /= n
-    return out
-
-
-def _counts(rng: np.random.Generator, resamples: int, n: int) -> Array:
-    """How often each of n rows is drawn in each of `resamples` resamples, (resamples x n).
-
-    Drawn `BOOTSTRAP_CELLS` indices at a time, in the order one (resamples x n) draw makes them.
-    A count fits a byte unless a row is drawn over 255 times in one resample, which needs N > 255
-    and odds far below 1e-300; should it happen, the counts are widened, not wrapped.
-    """
-    out: Array = np.empty((resamples, n), dtype=np.uint8)
-    step = max(1, BOOTSTRAP_CELLS // n)
-    for start in range(0, resamples, step):
-        size = min(step, resamples - start)
-        picks = rng.integers(0, n, size=(size, n))
-        picks += (np.arange(size) * n)[:, np.newaxis]
-        counts = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
-        del picks
-        if out.dtype == np.uint8 and counts.max() > BYTE_MAX:
-            out = out.astype(np.int64)
-        out[start : start + size] = counts
-    return out
-
-
 @dataclass(frozen=True)
 class Swing:
-    """One input moved from its P10 to its P90, the others at their base case."""
+    """One input moved between two values, the others at their base case: a number from its
+    P10 to its P90, evidence from no (0) to yes (1), a category (values are choice indices)
+    from its lowest- to its highest-scoring choice."""
 
     name: str
     low_value: float
@@ -287,19 +272,26 @@ class Swing:
         return abs(self.at_high - self.at_low)
 
 
-def tornado(func: Model, base: Array, low: Array, high: Array, names: list[str]) -> list[Swing]:
-    """One-at-a-time swings, ranked largest first, from a single evaluation of 2k rows."""
-    k = len(names)
-    rows = np.repeat(np.atleast_2d(base), 2 * k, axis=0)
-    rows[2 * np.arange(k), np.arange(k)] = low
-    rows[2 * np.arange(k) + 1, np.arange(k)] = high
+def tornado(func: Model, base: Array, values: Sequence[Array], names: list[str],
+            ranked: Sequence[bool] | None = None) -> list[Swing]:
+    """One-at-a-time swings, ranked largest first, from a single evaluation.
+
+    Input j takes each of `values[j]` in turn, the others at `base`. Its swing runs from the
+    first of its values to the last or, where `ranked[j]`, from the value that scores lowest to
+    the one that scores highest (the first of tied values). One value means no swing.
+    """
+    if not names:
+        return []
+    counts = [len(v) for v in values]
+    starts = np.cumsum([0, *counts])
+    rows = np.repeat(np.atleast_2d(base), starts[-1], axis=0)
+    rows[np.arange(starts[-1]), np.repeat(np.arange(len(names)), counts)] = np.concatenate(values)
     out = np.asarray(func(rows), dtype=float)
-    swings = [Swing(names[j], float(low[j]), float(high[j]), float(out[2 * j]),
-                    float(out[2 * j + 1])) for j in range(k)]
+    swings = []
+    for j, name in enumerate(names):
+        at = out[starts[j] : starts[j + 1]]
+        low, high = ((int(np.argmin(at)), int(np.argmax(at))) if ranked is not None and ranked[j]
+                     else (0, len(at) - 1))
+        swings.append(Swing(name, float(values[j][low]), float(values[j][high]), float(at[low]),
+                            float(at[high])))
     return sorted(swings, key=lambda s: s.swing, reverse=True)
-
-
-def quantiles(draws: list[Drawable], q: float) -> Array:
-    """Each input's q-quantile, through its inverse CDF."""
-    u = np.array([min(max(q, EDGE), 1 - EDGE)])
-    return np.array([float(draw(u)[0]) for draw in draws])

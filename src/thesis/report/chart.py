@@ -78,6 +78,6 @@ def _tornado(ax: Axes, result: Result, u: Uncertainty) -> None:
     ax.axvline(u.base_score, color="black", lw=1)
     ax.use_sticky_edges = False
     ax.margins(x=0.3)
-    ax.set_xlabel("score with one input at its P10 and at its P90 (others at base case);\n"
-                  "blue: the score rises from P10 to P90, red: it falls")
+    ax.set_xlabel("score with one input at each end (P10 -> P90, no -> yes, worst -> best "
+                  "choice; others at base case);\nblue: the score rises, red: it falls")
     ax.set_title("What the score hinges on", fontsize=10)

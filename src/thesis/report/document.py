@@ -332,28 +332,30 @@ def uncertainty_sections(result: Result) -> list[Section]:
         f"verdict: {likely}; chance it differs from the base case ({u.base_verdict}): "
         f"{d.flip_probability:.0%}",
         f"{sample_note(u)}, seed {u.seed}; Sobol indices from {u.evaluations:,} evaluations, "
-        f"{u.confidence:.0%} intervals from {u.bootstrap} bootstrap resamples",
+        + (f"{u.confidence:.0%} intervals across {u.replicates} independently scrambled "
+           "replicates" if u.replicates >= 2 else "no intervals (too few samples for two "
+           "replicates)"),
     ]
     swings = {bar.input: bar for bar in u.tornado}
     hinges = []
     for driver in u.drivers[:SHOWN_DRIVERS]:
         if driver.total <= 0:
             continue
-        lo, hi = driver.total_interval
-        line = (f"{driver.input}: total index {driver.total:.2f} [{lo:.2f}, {hi:.2f}], first "
-                f"order {driver.first_order:.2f}")
+        interval = "" if driver.total_interval is None else (
+            " [{:.2f}, {:.2f}]".format(*driver.total_interval))
+        line = (f"{driver.input}: total index {driver.total:.2f}{interval}, first order "
+                f"{driver.first_order:.2f}")
         bar = swings.get(driver.input)
         if bar is not None:
             g = given.get(driver.input)
-            line += (f"; P10 -> P90 ({describe_value(g, bar.low)} -> "
-                     f"{describe_value(g, bar.high)}) moves the score "
-                     f"{fmt_score(bar.score_at_low)} -> {fmt_score(bar.score_at_high)}")
+            line += (f"; {describe_value(g, bar.low)} -> {describe_value(g, bar.high)} moves the "
+                     f"score {fmt_score(bar.score_at_low)} -> {fmt_score(bar.score_at_high)}")
         hinges.append(line)
     out = [Section(f"How sure is the score ({u.samples:,} samples, seed {u.seed})", sure),
            Section("What to diligence next", diligence(result))]
     if hinges:
-        out.append(Section("What the score hinges on (Sobol indices; one-at-a-time P10 -> P90 "
-                           "swing)", hinges))
+        out.append(Section("What the score hinges on (Sobol indices; one input at a time from "
+                           "P10 to P90, no to yes, or worst to best choice)", hinges))
     return out
 
 
