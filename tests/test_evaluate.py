@@ -61,6 +61,29 @@ def test_an_uncertain_gate_blends_capped_and_uncapped() -> None:
     assert factor.score == pytest.approx(25.0)
 
 
+def test_a_factor_is_the_weighted_mean_of_its_criteria(write) -> None:
+    card = thesis.load_scorecard(write("""\
+id: weighted
+title: Weighted
+subject: company
+factors:
+  - id: f
+    title: F
+    weight: 1
+    source: "assumption: test"
+    criteria:
+      - {id: a, question: Trusted?, input: moat.customer_trust, weight: 3, rule: {kind: evidence},
+         source: "assumption: test"}
+      - {id: b, question: Leader?, input: moat.category_leader, weight: 1, rule: {kind: evidence},
+         source: "assumption: test"}
+verdicts:
+  - {min: 0, label: any}
+verdict_source: "assumption: test"
+""", "card.yaml"))
+    result = thesis.score(company(customer_trust=True, category_leader=False), card, samples=0)
+    assert result.score == pytest.approx(75.0)  # (3 x 100 + 1 x 0) / 4, not (100 + 0) / 2
+
+
 def test_missing_inputs_are_not_assessed_and_weights_renormalise() -> None:
     result = thesis.score(company(end_to_end_solution=True), "moat")
     assert result.score == 100.0  # the only assessed criterion is a yes

@@ -74,6 +74,7 @@ def test_scorecard_errors_are_located(write, old: str, new: str, expected: str) 
     ("points", "better", "message"),
     [
         ("[[0, 0], [1, 50], [0.5, 100]]", "higher", "strictly increasing x"),
+        ("[[0, 0], [1, 50], [1, 100]]", "higher", "strictly increasing x"),  # a jump at x = 1
         ("[[0, 0], [1, 50], [2, 40]]", "higher", "never fall"),
         ("[[0, 100], [1, 50], [2, 60]]", "lower", "never rise"),
         ("[[0, 0], [1, 150]]", "higher", "less than or equal to 100"),
