@@ -267,19 +267,37 @@ class MarketRegime(ResultModel):
 
 
 class RetentionFit(ResultModel):
-    """The company's cohorts, pooled and fitted with the sBG model (Fader & Hardie 2007)."""
+    """The company's cohorts, pooled and fitted with the sBG model (Fader & Hardie 2007) or, if
+    a likelihood-ratio test finds that churn changes with tenure, with the beta-discrete-Weibull
+    (Fader, Hardie, Liu, Davin & Steenburgh 2018), of which the sBG is the case c = 1."""
 
     cohorts: int
+    model: Literal["sBG", "BdW"]
+    model_choice: str
+    """Which model the cohorts support, and the test that says so."""
+    lr_statistic: float
+    """2 (log L of the BdW - log L of the sBG): chi-square with 1 degree of freedom if c = 1."""
+    lr_p_value: float
     alpha: float
     beta: float
+    c: float
+    """The duration exponent: 1 for the sBG."""
     log_likelihood: float
+    converged: bool
+    degenerate: bool
+    """The likelihood's maximum is at a limit (everyone gone at once, or no one): see `note`."""
+    note: str = ""
+    """What limits the fit: a degenerate curve, no convergence, or assumed cohort sizes."""
+    assumed_size: int | None = None
+    """Customers assumed in each cohort given without a size; None when every size is given."""
     survival: list[float]
     """Projected share of a starting cohort still active, months 0 to 24."""
     retention_rate: list[float]
     """Projected month-on-month retention, months 1 to 24."""
     survival_24: float
-    survival_24_interval: tuple[float, float]
-    """80% interval of month-24 survival from the estimate's sampling uncertainty."""
+    survival_24_interval: tuple[float, float] | None
+    """80% interval of month-24 survival from the estimate's sampling uncertainty; None when
+    the fit supports none (a degenerate curve, or no convergence)."""
     kind: Literal["durable core", "decaying", "tourists"]
     last_month: int
     """The longest cohort's last observed month."""
@@ -287,8 +305,13 @@ class RetentionFit(ResultModel):
     """Its share still active then."""
     last_retention: float
     """Fitted month-on-month retention at that month."""
+    extrapolated: bool
+    """Month-6 survival, the scored figure, lies beyond the observed months."""
+    not_assessed: str = ""
+    """Why month-6 survival is left out of the score (too few observed months, no convergence);
+    empty when it is scored."""
 
-    _shown = ("kind", "survival_24")
+    _shown = ("model", "kind", "survival_24")
 
 
 class PositionResult(ResultModel):

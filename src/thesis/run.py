@@ -19,6 +19,7 @@ from thesis.defaults import DEFAULT_SAMPLES, MAX_SAMPLES
 from thesis.engine.analysis import Analysis, analyse, verdict_index
 from thesis.engine.compile import Compiled, Evaluation
 from thesis.engine.counterfactual import counterfactuals
+from thesis.engine.retention import NOMINAL_COHORT
 from thesis.engine.runup import SOURCE as RUN_UP_SOURCE
 from thesis.engine.runup import run_up
 from thesis.engine.sampling import Method, SeedLike
@@ -293,18 +294,24 @@ def _retention(company: Company) -> RetentionFit | None:
     fitted = cohort_fit(company.engagement)
     if fitted is None:
         return None
-    fit, reading = fitted
+    selection, reading = fitted.selection, fitted.reading
+    fit = selection.chosen
     months = np.arange(PROJECTED_MONTHS + 1, dtype=float)
     longest = max(company.engagement.cohorts, key=lambda c: len(c.active))
-    scale = longest.active[0]
+    sized = all(c.size_given for c in fitted.cohorts)
     return RetentionFit(
-        cohorts=len(company.engagement.cohorts), alpha=fit.alpha, beta=fit.beta,
-        log_likelihood=fit.log_likelihood,
+        cohorts=len(fitted.cohorts), model=fit.model, model_choice=selection.reason,
+        lr_statistic=selection.statistic, lr_p_value=selection.p_value, alpha=fit.alpha,
+        beta=fit.beta, c=fit.c, log_likelihood=fit.log_likelihood, converged=fit.converged,
+        degenerate=fit.boundary, note=reading.note,
+        assumed_size=None if sized else NOMINAL_COHORT,
         survival=[round(float(x), 6) for x in fit.survival(months)],
         retention_rate=[round(float(x), 6) for x in fit.retention_rate(months[1:])],
         survival_24=reading.survival_24, survival_24_interval=reading.interval_24,
         kind=reading.kind, last_month=len(longest.active) - 1,
-        last_share=longest.active[-1] / scale, last_retention=reading.last_retention)
+        last_share=longest.active[-1] / longest.active[0],
+        last_retention=reading.last_retention, extrapolated=fitted.extrapolated,
+        not_assessed=fitted.not_assessed)
 
 
 def _regime(company: Company) -> MarketRegime | None:

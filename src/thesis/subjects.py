@@ -18,11 +18,11 @@ import numpy as np
 from pydantic import BaseModel
 
 from thesis.engine.compile import Compiled, compile_scorecard
-from thesis.engine.retention import Cohort, Reading, SBGFit, as_cohort, fit_sbg, read
+from thesis.engine.retention import Cohort, Reading, Selection, as_cohort, read, select_model
 from thesis.engine.sampling import EDGE
 from thesis.engine.space import Derived, Input, InputSpace, catalogue, space_of
 from thesis.models.company import RETENTION_6, Company, Engagement
-from thesis.models.distributions import Z90, Array, InputKind, Normal
+from thesis.models.distributions import Z90, Array, InputKind, Normal, Point
 from thesis.models.market import Market
 from thesis.models.scorecard import Scorecard
 
@@ -114,18 +114,52 @@ def compile_for(subject: Subject, card: Scorecard) -> Compiled:
     return compile_scorecard(card, input_space(subject), context(subject))
 
 
-def cohort_fit(engagement: Engagement) -> tuple[SBGFit, Reading] | None:
-    """The pooled sBG fit of the company's cohorts and its reading."""
+MIN_OBSERVED_MONTHS = 3
+"""Fewer observed months than this and month-6 survival is not assessed (assumption): with two
+or three parameters, fewer churn observations leave nothing to test the curve's shape against,
+and month 6 would lie more than twice the observed horizon away."""
+HORIZON = 6
+
+
+@dataclass(frozen=True)
+class CohortFit:
+    """The cohorts' retention models (sBG and BdW), the one chosen, its reading, and why
+    month-6 survival is not scored when it is not."""
+
+    selection: Selection
+    reading: Reading
+    cohorts: tuple[Cohort, ...]
+    not_assessed: str = ""
+    """Why month-6 survival is left out of the score; empty when it is scored."""
+
+    @property
+    def periods_observed(self) -> int:
+        return self.selection.chosen.periods_observed
+
+    @property
+    def extrapolated(self) -> bool:
+        """Month 6 lies beyond the longest cohort's observed months."""
+        return self.periods_observed < HORIZON
+
+
+def cohort_fit(engagement: Engagement) -> CohortFit | None:
+    """The pooled fit of the company's cohorts (sBG or BdW, by a likelihood-ratio test)."""
     if not engagement.cohorts:
         return None
-    cohorts = tuple(as_cohort(c.active, c.size, c.start) for c in engagement.cohorts)
-    return _fit(cohorts)
+    return _fit(tuple(as_cohort(c.active, c.size, c.start) for c in engagement.cohorts))
 
 
 @functools.cache
-def _fit(cohorts: tuple[Cohort, ...]) -> tuple[SBGFit, Reading]:
-    fit = fit_sbg(list(cohorts))
-    return fit, read(fit)
+def _fit(cohorts: tuple[Cohort, ...]) -> CohortFit:
+    selection = select_model(list(cohorts))
+    fit = selection.chosen
+    reason = ""
+    if fit.periods_observed < MIN_OBSERVED_MONTHS:
+        reason = (f"only {fit.periods_observed} observed month(s), fewer than the "
+                  f"{MIN_OBSERVED_MONTHS} needed to project month-{HORIZON} survival")
+    elif not fit.converged:
+        reason = f"the retention fit did not converge ({fit.note})"
+    return CohortFit(selection, read(fit), cohorts, reason)
 
 
 def undefined_ratios(subject: Subject) -> list[tuple[str, str]]:
@@ -161,13 +195,19 @@ def input_space(subject: Subject) -> InputSpace:
 
 def _add_company_inputs(company: Company, space: InputSpace) -> None:
     fitted = cohort_fit(company.engagement)
-    if fitted is not None:
-        fit, _ = fitted
-        low, high = fit.survival_interval(6, level=0.8)
-        spread = Normal(mean=float(fit.survival(6)), sd=max(high - low, 1e-9) / (2 * Z90))
+    if fitted is not None and not fitted.not_assessed:
+        fit = fitted.selection.chosen
+        survival = float(fit.survival(HORIZON))
+        interval = fit.survival_interval(HORIZON, level=0.8)
+        # a degenerate curve (all gone, or none) has no interval: its limit, without spread
+        shape: Point | Normal = Point(value=survival) if interval is None else Normal(
+            mean=survival, sd=max(interval[1] - interval[0], 1e-9) / (2 * Z90))
+        note = f"fitted to the cohorts ({fit.model})"
+        if fitted.extrapolated:
+            note += f", extrapolated from {fit.periods_observed} observed months"
         space.inputs[RETENTION_6] = Input(RETENTION_6, "number",
-                                           distribution=spread.within(0.0, 1.0),  # type: ignore[arg-type]
-                                           note="fitted to the cohorts (sBG)")
+                                           distribution=shape.within(0.0, 1.0),  # type: ignore[arg-type]
+                                           note=note)
     flywheel = company.moat.data_flywheel
     if flywheel is not None:
         named = flywheel.business_metric is not None and flywheel.business_metric.strip() != ""

@@ -124,8 +124,8 @@ def sections(result: Result) -> list[Section]:
         out.append(Section("Run-up check (beside the factors, not in the score)",
                            run_up_lines(result.run_up)))
     if result.retention is not None:
-        out.append(Section("Cohort retention (sBG fit, Fader & Hardie 2007)",
-                           [retention_text(result.retention)]))
+        out.append(Section("Cohort retention (sBG: Fader & Hardie 2007; BdW: Fader et al. 2018)",
+                           retention_lines(result.retention)))
     out += uncertainty_sections(result)
     out.append(counterfactual_section(result))
     if result.comparison is not None:
@@ -141,6 +141,8 @@ def sections(result: Result) -> list[Section]:
                if f.status == "nothing_given"]
     missing += [f"{f.title}, must-have: {g.question} (not given, so it caps nothing)"
                 for f in result.walk() for g in f.gates if g.status == "not_given"]
+    if result.retention is not None and result.retention.not_assessed:
+        missing.append(f"Month-6 cohort retention: {result.retention.not_assessed}")
     if missing:
         out.append(Section("Not assessed", missing))
     return out
@@ -241,14 +243,28 @@ def describe_rule(rule: Rule) -> str:
 def retention_text(fit: RetentionFit) -> str:
     """The cohorts in words: flattening onto a durable core, decaying, or tourists."""
     where = f"{fit.last_share:.0%} by month {fit.last_month}"
-    low, high = fit.survival_24_interval
-    projected = f"month 24 projected {fit.survival_24:.0%} ({low:.0%}-{high:.0%})"
+    interval = fit.survival_24_interval
+    spread = "" if interval is None else f" ({interval[0]:.0%}-{interval[1]:.0%})"
+    projected = f"month 24 projected {fit.survival_24:.0%}{spread}"
     rate = f"month-on-month retention {fit.last_retention:.1%}"
     if fit.kind == "durable core":
         return f"cohorts flatten at ~{where} ({rate}): durable core; {projected}"
     if fit.kind == "tourists":
         return f"cohorts decay towards zero ({where}, {rate}): tourists; {projected}"
     return f"cohorts still decaying ({where}, {rate}); {projected}"
+
+
+def retention_lines(fit: RetentionFit) -> list[str]:
+    """The retention section: the reading, the model the cohorts support, what limits it."""
+    lines = [retention_text(fit), f"model: {fit.model_choice}"]
+    if fit.note:
+        lines.append(fit.note)
+    if fit.not_assessed:
+        lines.append(f"month-6 survival not scored: {fit.not_assessed}")
+    elif fit.extrapolated:
+        lines.append(f"month-6 survival, the scored figure, is extrapolated from "
+                     f"{fit.last_month} observed months")
+    return lines
 
 
 def fmt_score(value: float | None) -> str:
