@@ -45,11 +45,13 @@ def test_stances_follow_the_inputs() -> None:
     assert infra["casado_infrastructure_tradeoffs"] == "backs"
 
 
-def test_where_our_score_parts_ways_with_an_author() -> None:
+def test_casados_either_or_is_scored_as_he_reads_it() -> None:
+    # long-tail domain understanding is one of Casado's moats, and one is enough: our factor
+    # takes the best of its criteria, so it no longer parts ways with the author who backs it
     [crud] = [p for p in result_for("casebook").positions if p.id == "casado_crud"]
-    assert crud.stance == "backs"  # long-tail domain understanding: Casado's key moat
-    assert crud.our_score is not None and crud.our_score < 50  # our factor wants more than that
-    assert crud.agrees is False
+    assert crud.stance == "backs"
+    assert crud.our_score == 80.0  # moat.long_tail_domain_understanding: 0.8
+    assert crud.agrees is True
 
 
 def test_positions_only_for_the_scorecard_they_speak_to() -> None:

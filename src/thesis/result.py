@@ -91,6 +91,8 @@ class FactorResult(ResultModel):
     status: Literal["scored", "not_applicable", "nothing_given"]
     score: float | None
     source: str
+    combine: Literal["mean", "any", "all"] = "mean"
+    """How its criteria make its score: weighted mean, the best (any) or the weakest (all)."""
     verdict: str | None = None
     """The included scorecard's verdict, for a factor that is a whole scorecard."""
     criteria: list[CriterionResult] = []

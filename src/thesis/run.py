@@ -168,7 +168,7 @@ def _factor(factor: Factor, prefix: str, compiled: Compiled, evaluation: Evaluat
     return FactorResult(
         id=factor.id, path=path, title=factor.title, weight=factor.weight, share=share,
         status="scored" if status is None else "nothing_given" if applies else "not_applicable",
-        score=value, source=factor.source,
+        score=value, source=factor.source, combine=factor.combine,
         verdict=sub.verdict(value).label if sub is not None and value is not None else None,
         criteria=criteria, gates=gates, factors=children,
         given=applies * (sum(c.status == "scored" for c in criteria)

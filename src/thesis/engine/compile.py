@@ -29,6 +29,7 @@ from thesis.errors import NothingToScoreError
 from thesis.models.distributions import Array
 from thesis.models.scorecard import (
     Categories,
+    Combine,
     Criterion,
     Curve,
     EvidenceRule,
@@ -87,6 +88,7 @@ class _Gate:
 class _Factor:
     path: str
     weight: float
+    combine: Combine = "mean"
     criteria: list[_Criterion] = field(default_factory=list)
     gates: list[_Gate] = field(default_factory=list)
     """Highest cap first. Each gate blends p * score + (1 - p) * min(score, cap); with 0/1
@@ -235,13 +237,7 @@ class Compiled:
             if factor.card is not None:
                 score = self._card(factor.card, value, out, n)
             else:
-                score = np.zeros(n)
-                for crit in factor.criteria:
-                    s = crit.rule(value(crit.input))
-                    if out.criteria is not None:
-                        out.criteria[crit.path] = s
-                    score += crit.weight * s
-                score /= sum(c.weight for c in factor.criteria)
+                score = _combine(factor, value, out)
                 for gate in factor.gates:  # highest cap first: see `_Factor.gates`
                     passes = gate.passes(value(gate.input))
                     if out.gates is not None:
@@ -253,6 +249,27 @@ class Compiled:
             weights += factor.weight
         total /= weights
         return total
+
+
+def _combine(factor: _Factor, value: Callable[[str], Array], out: _Parts) -> Array:
+    """The factor's criteria made one score: weighted mean, best (`any`) or weakest (`all`)."""
+    scores = []
+    for crit in factor.criteria:
+        s = crit.rule(value(crit.input))
+        if out.criteria is not None:
+            out.criteria[crit.path] = s
+        scores.append(s)
+    if factor.combine == "any":
+        best: Array = np.maximum.reduce(scores)
+        return best
+    if factor.combine == "all":
+        weakest: Array = np.minimum.reduce(scores)
+        return weakest
+    mean = np.zeros_like(scores[0])
+    for crit, s in zip(factor.criteria, scores, strict=True):
+        mean += crit.weight * s
+    mean /= sum(c.weight for c in factor.criteria)
+    return mean
 
 
 def compile_scorecard(card: Scorecard, space: InputSpace,
@@ -275,7 +292,7 @@ def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], p
         if not factor.applies(context):
             not_assessed[path] = "not_applicable"
             continue
-        node = _Factor(path, factor.weight)
+        node = _Factor(path, factor.weight, factor.combine)
         if factor.included is not None:
             node.card = _compile_card(factor.included, space, context, f"{path}.", used,
                                       not_assessed)

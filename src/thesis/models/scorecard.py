@@ -1,7 +1,9 @@
 """The scorecard schema: rules as data, each with the source it comes from.
 
 A scorecard has factors with weights; a factor has criteria (an input path, a rule, a weight,
-a `source`) and optional gates, or it includes a whole other scorecard (`scorecard: moat`), which
+a `source`) combined by a weighted mean, or by `combine: any` (the best of alternatives counts,
+as in "a traditional moat or real technical differentiation") or `combine: all` (a weakest
+link), and optional gates, or it includes a whole other scorecard (`scorecard: moat`), which
 is how `thesis.yaml` composes moat, revenue quality and market pool into one thesis score.
 Verdict bands map a 0-100 score to words.
 
@@ -131,11 +133,18 @@ class Gate(UserModel):
     source: Source
 
 
+Combine = Literal["mean", "any", "all"]
+
+
 class Factor(UserModel):
     id: Identifier
     title: str = Field(min_length=1)
     weight: float = Field(gt=0)
     source: Source = Field(description="why this factor exists and why it has this weight")
+    combine: Combine = Field(default="mean", description=(
+        "how its criteria make its score: their weighted mean; any (the best one counts: "
+        "alternatives, any of which is enough); all (the weakest one counts: each is needed). "
+        "The factor's source says why"))
     applies_to: dict[str, list[str]] | None = Field(
         default=None, description="only for subjects whose fields match, e.g. {layer: [model]}")
     criteria: list[Criterion] = Field(default_factory=list)
@@ -159,6 +168,11 @@ class Factor(UserModel):
             raise ValueError("a factor has either criteria or a scorecard to include, not both")
         if self.scorecard is not None and self.gates:
             raise ValueError("gates belong to factors with criteria")
+        if self.combine != "mean" and any(c.weight != 1.0 for c in self.criteria):
+            raise ValueError(f"criteria of a factor combined by {self.combine!r} have no "
+                             "weights: the best or the weakest counts whatever its weight")
+        if self.combine != "mean" and self.scorecard is not None:
+            raise ValueError("combine applies to criteria, not to an included scorecard")
         return self
 
     def applies(self, context: dict[str, str]) -> bool:

@@ -148,6 +148,8 @@ def sections(result: Result) -> list[Section]:
     return out
 
 
+_COMBINED = {"any": "the best of its criteria counts (any one is enough)",
+             "all": "its weakest criterion counts (each is needed)"}
 _STATUS = {"not_applicable": "does not apply to this subject",
            "nothing_given": "no input given for any of its criteria",
            "not_given": "not given"}
@@ -163,6 +165,7 @@ def rows(result: Result) -> list[Row]:
             if f.status == "not_applicable":
                 continue
             note = _STATUS[f.status] if f.status != "scored" else (f.verdict or "")
+            note = "; ".join(part for part in (note, _COMBINED.get(f.combine, "")) if part)
             if f.factors and f.given < f.criteria_count:
                 note += f"; {f.given} of {f.criteria_count} criteria given"
             out.append(Row(depth, "factor", f.title, "", fmt_score(f.score), f"{f.share:.0%}",
