@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+RETENTION = "src/thesis/engine/retention.py"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,27 @@ MUTANTS = [
     Mutant("T2", "one scramble shared by every replicate", "src/thesis/engine/sampling.py",
            "for _ in range(self.replicates)] if sobol else []",
            "for _ in range(1)] * self.replicates if sobol else []"),
+    Mutant("M4", "sBG likelihood censors survivors one period early", RETENTION,
+           "censored[len(s) - 2] += cohort.size * s[-1]",
+           "censored[max(len(s) - 3, 0)] += cohort.size * s[-1]"),
+    Mutant("M5", "projected survival S(t) off by one period", RETENTION,
+           "np.asarray(self.c), np.asarray(t, dtype=float)))",
+           "np.asarray(self.c), np.asarray(t, dtype=float) + 1))"),
+    Mutant("M16", "the fit's grid never moves off an edge", RETENTION,
+           "if on_edge and climbing:", "if False:"),
+    Mutant("M22", "cohort size ignored", RETENTION,
+           "return float(NOMINAL_COHORT) if self.given_size is None else self.given_size",
+           "return float(NOMINAL_COHORT)"),
+    Mutant("M23", "retention interval at half the stated tail (60% labelled 80%)", RETENTION,
+           "tail = (1.0 - level) / 2.0", "tail = 1.0 - level"),
+    Mutant("R1", "BdW duration exponent ignored in survival", RETENTION,
+           "np.asarray(t, dtype=float) ** c)", "np.asarray(t, dtype=float))"),
+    Mutant("R2", "likelihood-ratio test backwards", RETENTION,
+           "if p_value < level:", "if p_value >= level:"),
+    Mutant("R3", "no minimum of observed months", "src/thesis/subjects.py",
+           "if fit.periods_observed < MIN_OBSERVED_MONTHS:", "if fit.periods_observed < 1:"),
+    Mutant("C1", "combine: any takes the weakest", "src/thesis/engine/compile.py",
+           "best: Array = np.maximum.reduce(scores)", "best: Array = np.minimum.reduce(scores)"),
     Mutant("G1", "gates applied lowest cap first", "src/thesis/engine/compile.py",
            "key=lambda g: -g.cap)", "key=lambda g: g.cap)"),
 ]
