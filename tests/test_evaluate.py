@@ -136,3 +136,19 @@ def test_results_count_the_criteria_given() -> None:
     assert moat.criteria_count == 17
     [row] = [r for r in rows(result) if r.label == "Moat"]
     assert row.note == "durable moat; 2 of 17 criteria given"  # a strong verdict on thin evidence
+
+
+def test_coverage_counts_the_criteria_answered_and_their_weight() -> None:
+    one_line = thesis.Company.model_validate({"name": "W", "layer": "application",
+                                              "workflow": {"repeatable": True}})
+    result = thesis.score(one_line, samples=0)
+    assert result.coverage.given == 1
+    assert result.coverage.criteria > 30
+    assert 0 < result.coverage.weight < 0.1
+    assert "answered 1 of" in thesis.render(result, thesis.Format.markdown)
+    full = thesis.score(company(end_to_end_solution=True), "moat", samples=0)
+    moat = thesis.load_scorecard("moat")
+    [strategies] = [f for f in moat.factors if f.id == "application_strategies"]
+    applying = sum(f.weight for f in moat.factors if f.applies({"layer": "application"}))
+    expected = strategies.weight / applying / len(strategies.criteria)  # one of four, equal
+    assert full.coverage.weight == pytest.approx(expected)

@@ -110,6 +110,18 @@ class FactorResult(ResultModel):
         return next(c for c in self.criteria if c.id == id_)
 
 
+class CoverageResult(ResultModel):
+    """How much of the scorecard the subject answers, before any renormalisation."""
+
+    given: int
+    """Criteria whose input is given (in factors that apply)."""
+    criteria: int
+    weight: float
+    """The share of the composite's weight that rests on given inputs."""
+
+    _shown = ("given", "criteria", "weight")
+
+
 class ScoreDistribution(ResultModel):
     """The score over the Monte Carlo sample. P10 is the 10th percentile: 10% score lower."""
 
@@ -395,6 +407,7 @@ class Result(ResultModel):
     verdict_floors: dict[str, float]
     """Each verdict band's lowest score, highest band first."""
     factors: list[FactorResult]
+    coverage: CoverageResult
     inputs: list[Given]
     """Every input the scorecard reads, as given."""
     uncertainty: Uncertainty | None = None

@@ -10,6 +10,7 @@ the shipped scorecards and positions, read once per process.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from thesis.result import (
     CompanyHeader,
     Comparison,
     Counterfactual,
+    CoverageResult,
     CriterionResult,
     Driver,
     FactorDelta,
@@ -96,7 +98,8 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
         verdict=verdict.label, verdict_meaning=verdict.meaning,
         verdict_source=card.verdict_source,
         verdict_floors={v.label: v.min for v in card.verdicts},
-        factors=factors, inputs=_inputs(compiled),
+        factors=factors, coverage=CoverageResult(**asdict(compiled.coverage())),
+        inputs=_inputs(compiled),
         uncertainty=None if analysis is None else _uncertainty(compiled, analysis, seed),
         counterfactuals=_counterfactuals(compiled),
         stage=_stage(card, evaluation, analysis),

@@ -59,6 +59,17 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How much of a scorecard rests on given inputs, before any renormalisation: the criteria
+    answered, and the share of the composite's weight they carry (each factor that applies at
+    its weight, each criterion at its weight within its factor)."""
+
+    given: int
+    criteria: int
+    weight: float
+
+
+@dataclass(frozen=True)
 class _Parts:
     """Where one evaluation collects the scores of its factors, criteria and gates by path;
     None where they are not wanted, so they are freed as soon as they are added up."""
@@ -142,6 +153,10 @@ class Compiled:
         self._root = root
         self._column = {inp.path: j for j, inp in enumerate(self.inputs)}
         self._stages = compile_stages(card.stages, space) if card.stages else None
+
+    def coverage(self) -> Coverage:
+        """How much of the scorecard the subject answers (see `Coverage`)."""
+        return _coverage(self.scorecard, self.space, self.not_assessed, "")
 
     @property
     def names(self) -> list[str]:
@@ -270,6 +285,24 @@ def _combine(factor: _Factor, value: Callable[[str], Array], out: _Parts) -> Arr
         mean += crit.weight * s
     mean /= sum(c.weight for c in factor.criteria)
     return mean
+
+
+def _coverage(card: Scorecard, space: InputSpace, not_assessed: dict[str, Status],
+              prefix: str) -> Coverage:
+    applying = [f for f in card.factors if not_assessed.get(f"{prefix}{f.id}") != "not_applicable"]
+    total = sum(f.weight for f in applying)
+    given, criteria, weight = 0, 0, 0.0
+    for factor in applying:
+        if factor.included is not None:
+            inner = _coverage(factor.included, space, not_assessed, f"{prefix}{factor.id}.")
+        else:
+            answered = [c for c in factor.criteria if c.input in space]
+            inner = Coverage(len(answered), len(factor.criteria),
+                             sum(c.weight for c in answered)
+                             / sum(c.weight for c in factor.criteria))
+        given, criteria = given + inner.given, criteria + inner.criteria
+        weight += factor.weight / total * inner.weight
+    return Coverage(given, criteria, weight)
 
 
 def compile_scorecard(card: Scorecard, space: InputSpace,

@@ -71,7 +71,8 @@ class Document:
     title: str
     subject: str
     headline: str
-    """`Score 79.4 / 100` or `Bubble score 27.5 / 100 (higher scores are more bubble-like)`."""
+    """`Score 79.4 / 100 (answered 30 of 41 criteria, 81% of the weight)`, or for a market
+    `Bubble score 27.5 / 100 (higher scores are more bubble-like; answered ...)`."""
     verdict: str
     meaning: str
     context: str
@@ -91,8 +92,10 @@ def build(result: Result) -> Document:
     is_market = isinstance(subject, MarketHeader)
     context = (f"as of {subject.as_of}" if isinstance(subject, MarketHeader)
                else subject.layer)
-    headline = (f"Bubble score {fmt_score(result.score)} / 100 ({BUBBLE_DIRECTION})" if is_market
-                else f"Score {fmt_score(result.score)} / 100")
+    c = result.coverage
+    answered = f"answered {c.given} of {c.criteria} criteria, {c.weight:.0%} of the weight"
+    headline = (f"Bubble score {fmt_score(result.score)} / 100 ({BUBBLE_DIRECTION}; {answered})"
+                if is_market else f"Score {fmt_score(result.score)} / 100 ({answered})")
     lead = [line for line in (groups_line(result), regime_line(result),
                               "" if result.uncertainty is None
                               else headline_range(result.uncertainty)) if line]
