@@ -77,7 +77,8 @@ def test_bad_input_exits_2_with_located_lines_and_no_output_file(tmp_path: Path)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{bad}:4:3: moat.diffusion: must lie in [0, 1]",
+        f"{bad}:4:3: moat.diffusion: must lie in [0, 1]; did you mean 0.07 (a share, not a "
+        "percentage)?",
         f"{bad}:5:3: moat.trust: unknown field 'trust'",
     ]
     assert not target.exists()
@@ -126,7 +127,8 @@ def test_validate_lists_every_problem_of_every_file(tmp_path: Path) -> None:
     assert "company.yaml: ok (positions)" in result.stdout
     assert f"{CASEBOOK}: ok (company)" in result.stdout
     assert "moat.yaml: ok (scorecard)" in result.stdout
-    assert result.stderr.strip() == f"{bad}:3:8: moat.diffusion: must lie in [0, 1]"
+    assert result.stderr.strip() == (f"{bad}:3:8: moat.diffusion: must lie in [0, 1]; did you "
+                                     "mean 0.07 (a share, not a percentage)?")
 
 
 @pytest.mark.parametrize("kind", ["company", "scorecard"])

@@ -133,3 +133,21 @@ def test_a_score_that_is_not_a_number_has_no_verdict() -> None:
     card = thesis.load_scorecard("bubble")
     with pytest.raises(ValueError, match="not a number"):
         card.verdict(float("nan"))
+
+
+def test_a_percentage_where_a_share_is_expected_gets_a_did_you_mean(write) -> None:
+    found = problems(write, """\
+name: P
+layer: application
+engagement:
+  dau_mau: 35
+  wau_mau: 1.5
+revenue:
+  net_revenue_retention: {low: 90, high: 110}
+""")
+    assert found == [
+        "F:4:3: engagement.dau_mau: must lie in [0, 1]; did you mean 0.35 (a share, not a "
+        "percentage)?",
+        "F:5:3: engagement.wau_mau: must lie in [0, 1]",  # 1.5 is no percentage
+        "F:7:3: revenue.net_revenue_retention: must lie in [0, 5]; did you mean 0.9 to 1.1 (a "
+        "share, not a percentage)?"]

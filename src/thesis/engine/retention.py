@@ -412,7 +412,10 @@ def _verdict(model: Model, counts: _Counts, sizes_given: bool, x: Array, value: 
     free = ~(at_lower | at_upper)
     outwards = (at_lower & (gradient < 0)) | (at_upper & (gradient > 0))
     largest = float(np.abs(gradient[~outwards]).max(initial=0.0))
-    stationary = largest <= _tolerance(counts.customers)
+    # stationary: a small gradient, or (for few customers, where a finite-difference gradient
+    # is mostly rounding) nothing left that a step inside the box could gain beyond it
+    stationary = largest <= _tolerance(counts.customers) or _nothing_to_gain(
+        gradient, hessian, ~outwards, at_lower, at_upper, value, counts.customers)
     curvature = np.linalg.eigvalsh(-hessian[np.ix_(free, free)])
     flatness = _flatness(value, counts.customers)
     saddle = bool(np.any(curvature < -flatness))
@@ -459,6 +462,35 @@ def _result(model: Model, x: Array, value: float, covariance: Array | None, peri
                        c=math.exp(x[2]) if model == "BdW" else 1.0, log_likelihood=value,
                        covariance=covariance, periods_observed=periods, converged=converged,
                        boundary=boundary, note=note, sizes_given=sizes_given)
+
+
+def _rounding(value: float) -> float:
+    """The rounding of a log-likelihood near `value`: gains below this are not resolved."""
+    return 1e-12 * (abs(value) + 1.0)
+
+
+def _nothing_to_gain(gradient: Array, hessian: Array, moving: np.ndarray, at_lower: np.ndarray,
+                     at_upper: np.ndarray, value: float, customers: float) -> bool:
+    """No step of the `moving` parameters inside the box gains more than the rounding of f,
+    by the quadratic model, one eigen-direction of the Hessian at a time: a direction whose way
+    up leaves the box through a parameter on it gains nothing; a clearly curved one gains
+    slope^2 / curvature / 2 (its part of half the squared Newton decrement, Boyd & Vandenberghe
+    2004, 9.5.1); a flat one (a ridge) gains without bound if its slope is real."""
+    curvature, vectors = np.linalg.eigh(-hessian[np.ix_(moving, moving)])
+    slopes = vectors.T @ gradient[moving]
+    flatness = _flatness(value, customers)
+    gain = 0.0
+    for slope, bend, direction in zip(slopes, curvature, vectors.T, strict=True):
+        up = np.zeros_like(gradient)
+        up[moving] = np.sign(slope) * direction
+        if np.any((at_upper & (up > 1e-6)) | (at_lower & (up < -1e-6))):
+            continue
+        if bend <= flatness:
+            if abs(slope) > _tolerance(customers):
+                return False
+            continue
+        gain += slope**2 / bend / 2.0
+    return gain <= _rounding(value)
 
 
 def _tolerance(customers: float) -> float:
@@ -641,7 +673,7 @@ def _newton(f: Callable[[Array], Array], x: Array, lower: Array, upper: Array,
                               + np.concatenate([reach, -reach])[:, np.newaxis] * probe)
         candidates = np.clip(np.vstack(trials + probes), lower, upper)
         values = f(candidates)
-        noise = 1e-12 * (abs(value) + 1.0)
+        noise = _rounding(value)
         pick = int(np.nanargmax(values))
         if not values[pick] - value > noise and probes and not certified:
             candidates = _onto_ridge(f, candidates[-len(probes) * len(probes[0]):], free,

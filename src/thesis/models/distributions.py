@@ -303,6 +303,15 @@ class InputKind:
                            "additionalProperties": {"type": "number", "minimum": 0,
                                                     "maximum": 1}}]}
 
+    def _as_share(self, lo: float, hi: float) -> str:
+        """A hint when the value reads as a percentage where a share is expected (35 for 0.35):
+        it is over five times the domain's top and fits once divided by 100 (a share's domain
+        ends at 1 or a few)."""
+        if 5 * self.high < hi <= 100 * self.high and self.low <= lo / 100 and self.high <= 5:
+            shown = f"{lo / 100:g}" if lo == hi else f"{lo / 100:g} to {hi / 100:g}"
+            return f"; did you mean {shown} (a share, not a percentage)?"
+        return ""
+
     def _number(self, value: Any) -> Distribution:
         """A plain number as a point; the distribution inside the domain, knowing it."""
         dist: Distribution = Point(value=value) if isinstance(value, int | float) else value
@@ -310,7 +319,7 @@ class InputKind:
         if isinstance(dist, Normal) and dist.sd > 0:
             lo = hi = dist.mean
         if lo < self.low or hi > self.high:
-            raise ValueError(f"must lie in [{self.low:g}, {self.high:g}]")
+            raise ValueError(f"must lie in [{self.low:g}, {self.high:g}]{self._as_share(lo, hi)}")
         return dist.within(self.low, self.high)  # type: ignore[return-value]
 
     def _category(self, value: Any) -> Categorical:
