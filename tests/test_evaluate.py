@@ -152,3 +152,14 @@ def test_coverage_counts_the_criteria_answered_and_their_weight() -> None:
     applying = sum(f.weight for f in moat.factors if f.applies({"layer": "application"}))
     expected = strategies.weight / applying / len(strategies.criteria)  # one of four, equal
     assert full.coverage.weight == pytest.approx(expected)
+
+
+def test_given_figures_no_rule_reads_are_set_aside_visibly() -> None:
+    result = thesis.score(thesis.load_company(EXAMPLES / "companies" / "casebook.yaml"),
+                          samples=0)
+    assert {"revenue.arr_usd", "revenue.growth_yoy", "revenue.gross_margin.now"} <= set(
+        result.not_scored)
+    assert not set(result.not_scored) & {g.input for g in result.inputs}
+    for layout in (thesis.Format.markdown, thesis.Format.table, thesis.Format.html):
+        assert "revenue.arr_usd" in thesis.render(result, layout)
+    assert "revenue.arr_usd" in thesis.render(result, thesis.Format.json)

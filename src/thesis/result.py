@@ -410,6 +410,8 @@ class Result(ResultModel):
     coverage: CoverageResult
     inputs: list[Given]
     """Every input the scorecard reads, as given."""
+    not_scored: list[str] = []
+    """Inputs the subject gives that none of this scorecard's rules read: set aside, visibly."""
     uncertainty: Uncertainty | None = None
     """None when scored at the base case only (samples = 0)."""
     counterfactuals: list[Counterfactual] = []

@@ -144,6 +144,9 @@ def sections(result: Result) -> list[Section]:
                if f.status == "nothing_given"]
     missing += [f"{f.title}, must-have: {g.question} (not given, so it caps nothing)"
                 for f in result.walk() for g in f.gates if g.status == "not_given"]
+    if result.not_scored:
+        out.append(Section("Given, not scored (no rule of this scorecard reads them)",
+                           [", ".join(result.not_scored)]))
     if result.retention is not None and result.retention.not_assessed:
         missing.append(f"Month-6 cohort retention: {result.retention.not_assessed}")
     if missing:
