@@ -8,35 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import thesis
+from tests.cards import criterion, one_factor
 from thesis.errors import InputError
-from thesis.files.validate import validate
-from thesis.files.yaml import parse
 from thesis.models.scorecard import Scorecard
 from thesis.subjects import compile_for
 
 INPUTS = ["customer_trust", "category_leader", "two_sided_marketplace", "close_to_customer"]
 
 
-def card(combine: str, count: int, weights: str = "") -> Scorecard:
-    criteria = "".join(f"""
-      - {{id: c{i}, question: Criterion {i}?, input: moat.{INPUTS[i]}, {weights}
-         rule: {{kind: evidence, yes: 90, no: 10}}, source: "assumption: test"}}"""
-                       for i in range(count))
-    return validate(Scorecard, parse(f"""\
-id: combined
-title: Combined
-subject: company
-factors:
-  - id: f
-    title: F
-    weight: 1
-    combine: {combine}
-    source: "assumption: test"
-    criteria:{criteria}
-verdicts:
-  - {{min: 0, label: any}}
-verdict_source: "assumption: test"
-""".encode()))
+def card(combine: str, count: int, weight: float = 1) -> Scorecard:
+    return one_factor([criterion(f"c{i}", f"moat.{INPUTS[i]}", "{kind: evidence, yes: 90, no: 10}",
+                                 weight) for i in range(count)], combine=combine)
 
 
 def score(combine: str, probabilities: list[float]) -> float:
@@ -81,4 +63,4 @@ def test_a_brand_leader_alone_has_a_strong_traditional_moat() -> None:
 
 def test_alternatives_carry_no_weights() -> None:
     with pytest.raises(InputError, match="have no weights"):
-        card("any", 2, weights="weight: 2,")
+        card("any", 2, weight=2)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import thesis
+from tests.cards import criterion, one_factor
 from tests.conftest import EXAMPLES
 from thesis.engine.compile import gate_function, rule_function
 from thesis.errors import NothingToScoreError
@@ -61,25 +62,9 @@ def test_an_uncertain_gate_blends_capped_and_uncapped() -> None:
     assert factor.score == pytest.approx(25.0)
 
 
-def test_a_factor_is_the_weighted_mean_of_its_criteria(write) -> None:
-    card = thesis.load_scorecard(write("""\
-id: weighted
-title: Weighted
-subject: company
-factors:
-  - id: f
-    title: F
-    weight: 1
-    source: "assumption: test"
-    criteria:
-      - {id: a, question: Trusted?, input: moat.customer_trust, weight: 3, rule: {kind: evidence},
-         source: "assumption: test"}
-      - {id: b, question: Leader?, input: moat.category_leader, weight: 1, rule: {kind: evidence},
-         source: "assumption: test"}
-verdicts:
-  - {min: 0, label: any}
-verdict_source: "assumption: test"
-""", "card.yaml"))
+def test_a_factor_is_the_weighted_mean_of_its_criteria() -> None:
+    card = one_factor([criterion("a", "moat.customer_trust", weight=3),
+                       criterion("b", "moat.category_leader", weight=1)])
     result = thesis.score(company(customer_trust=True, category_leader=False), card, samples=0)
     assert result.score == pytest.approx(75.0)  # (3 x 100 + 1 x 0) / 4, not (100 + 0) / 2
 

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import thesis
+from tests.cards import criterion, one_factor
 from tests.conftest import EXAMPLES
 from thesis.cli import app
 from thesis.report.document import diligence
@@ -83,24 +84,9 @@ def test_same_seed_same_result_different_seed_different_sample() -> None:
     assert a.score == other.score  # the base case does not depend on the seed
 
 
-def test_flip_is_measured_against_the_base_case_verdict_not_the_likeliest(write) -> None:
-    card = thesis.load_scorecard(write("""\
-id: high_bar
-title: High bar
-subject: company
-factors:
-  - id: moat
-    title: Moat
-    weight: 1
-    source: "assumption: test"
-    criteria:
-      - {id: t, question: Trusted?, input: moat.customer_trust, rule: {kind: evidence},
-         source: "assumption: test"}
-verdicts:
-  - {min: 70, label: good}
-  - {min: 0, label: bad}
-verdict_source: "assumption: test"
-""", "card.yaml"))
+def test_flip_is_measured_against_the_base_case_verdict_not_the_likeliest() -> None:
+    card = one_factor([criterion("t", "moat.customer_trust")],
+                      verdicts=[(70, "good"), (0, "bad")])
     # yes (100, good) in 60% of samples; the base case, 60, reads bad: the likeliest verdict
     # in the sample is not the base case's, and the verdict differs from it 60% of the time
     result = thesis.score(company(customer_trust=0.6), card, samples=4096)
