@@ -119,7 +119,8 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
 
 
 def _compile(subject: Subject, card: Scorecard) -> Compiled:
-    undefined = undefined_ratios(subject)  # a loaded file has been checked: built in Python
+    # a file's subject was checked as it loaded (located there); one built in Python is here
+    undefined = undefined_ratios(subject) if subject.origin is None else []
     if undefined:
         raise UserError("; ".join(f"{path}: {why}" for path, why in undefined))
     try:
