@@ -34,7 +34,7 @@ def test_categories_and_evidence() -> None:
 
 
 def test_gates_on_numbers() -> None:
-    gate = Gate(id="g", question="enough?", input="x", at_least=0.8, source="assumption: t")
+    gate = Gate(id="g", question="enough?", input="x", at_least=0.8, cap=0, source="assumption: t")
     np.testing.assert_allclose(gate_function(gate)(np.array([0.7, 0.8, 0.9])), [0, 1, 1])
 
 

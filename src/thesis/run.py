@@ -166,7 +166,7 @@ def _factor(factor: Factor, prefix: str, compiled: Compiled, evaluation: Evaluat
     gates = [GateResult(
         id=g.id, question=g.question, input=g.input,
         status="scored" if f"{path}.{g.id}" in evaluation.gates else "not_given",
-        passes=_first(evaluation.gates.get(f"{path}.{g.id}")), cap=g.cap, source=g.source)
+        passes=_first(evaluation.gates.get(f"{path}.{g.id}")), cap=g.cap or 0.0, source=g.source)
         for g in factor.gates]
     children = _factors(sub, f"{path}.", compiled, evaluation) if sub is not None else []
     applies = status != "not_applicable"

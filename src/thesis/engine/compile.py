@@ -333,7 +333,7 @@ def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], p
             node.criteria = [_compile_criterion(c, path, space, used)
                              for c in factor.criteria if _given(c.input, space, path, c.id,
                                                                 not_assessed)]
-            node.gates = sorted((_Gate(f"{path}.{g.id}", g.input, g.cap, gate_function(g))
+            node.gates = sorted((_Gate(f"{path}.{g.id}", g.input, g.cap or 0.0, gate_function(g))
                                  for g in factor.gates
                                  if _given(g.input, space, path, g.id, not_assessed)),
                                 key=lambda g: -g.cap)

@@ -282,6 +282,9 @@ class InputKind:
     low: float = -math.inf
     high: float = math.inf
     choices: tuple[str, ...] = ()
+    plausible: tuple[float, float] | None = None
+    """For a number: the range history makes believable, inside the hard [low, high]. A value
+    outside it is allowed but warned about (an error under `--strict`)."""
 
     def __get_pydantic_core_schema__(self, source: Any,
                                      handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -346,9 +349,11 @@ def _evidence(value: Any) -> float:
     raise ValueError("expected true, false or a probability in [0, 1]")
 
 
-def Domain(low: float = -math.inf, high: float = math.inf) -> InputKind:  # noqa: N802 - metadata
-    """A number, plain or any distribution, lying in [low, high]: `Annotated[Distribution, ...]`."""
-    return InputKind("number", low, high)
+def Domain(low: float = -math.inf, high: float = math.inf, *,  # noqa: N802 - metadata
+           plausible: tuple[float, float] | None = None) -> InputKind:
+    """A number, plain or any distribution, lying in [low, high], believable in `plausible`:
+    `Annotated[Distribution, Domain(0.0, plausible=(0.0, 3.0))]`."""
+    return InputKind("number", low, high, plausible=plausible)
 
 
 def YesNo() -> InputKind:  # noqa: N802 - metadata

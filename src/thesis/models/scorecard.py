@@ -13,7 +13,13 @@ Rule kinds are few and all vectorise:
   optionally on a log10 axis (for sizes that span orders of magnitude);
 - `categories`: a score per named choice;
 - `evidence`: a score for yes and for no, linear in the probability in between;
-- gates (on a factor): a must-have that caps the factor while it fails.
+- gates, on a factor or on the whole card: a must-have that caps the score while it fails
+  (`cap`), or a decisive condition that lifts it to a floor while it holds (`floor`).
+
+A criterion or gate whose input the subject does not give is drawn from its `prior`: what the
+input is believed to be, with the source of that belief. An unknown thus widens the answer
+instead of leaving the score. A scorecard may declare the `minimum_coverage` of its weight that
+given inputs must carry for a verdict; below it the verdict is "insufficient evidence".
 
 Every source is a seed file name, a named public benchmark, or `assumption: <why>`.
 """
@@ -112,6 +118,17 @@ class EvidenceRule(UserModel):
 Rule = Annotated[Curve | Categories | EvidenceRule, Field(discriminator="kind")]
 
 
+class Prior(UserModel):
+    """What an input is believed to be when the subject does not give it, written as the input
+    itself would be (a probability, a range, probabilities over choices), and why."""
+
+    value: bool | float | str | dict[str, float] = Field(description=(
+        "as the input would be given: a probability for yes/no evidence, a number or a "
+        "distribution ({low, high}, {p10, p90}, ...) for a number, choices with probabilities "
+        "for a category"))
+    source: Source
+
+
 class Criterion(UserModel):
     id: Identifier
     question: str = Field(min_length=3, description="what this criterion asks, in plain words")
@@ -119,18 +136,41 @@ class Criterion(UserModel):
     rule: Rule
     weight: float = Field(default=1.0, gt=0)
     source: Source
+    prior: Prior | None = Field(default=None, description=(
+        "what the input is believed to be when the subject does not give it; without a prior "
+        "the criterion is left out (not assessed)"))
 
 
 class Gate(UserModel):
-    """A must-have: while it fails, its factor's score is capped at `cap`."""
+    """A must-have or a decisive condition. A gate with a `cap` holds the score at or below it
+    while its test fails; a gate with a `floor` lifts the score to at least it while its test
+    holds. The test: at or above `at_least`, at or below `at_most` (a number), yes (evidence),
+    or one of `in` (a category). On a whole card the input may be a factor, `factors.<id>`."""
 
     id: Identifier
     question: str = Field(min_length=3)
     input: str
-    at_least: float | None = Field(default=None, description="for a number: passes at or above")
-    at_most: float | None = Field(default=None, description="for a number: passes at or below")
-    cap: Score = 0.0
+    at_least: float | None = Field(default=None, description="for a number: holds at or above")
+    at_most: float | None = Field(default=None, description="for a number: holds at or below")
+    among: list[str] | None = Field(default=None, alias="in",
+                                    description="for a category: holds for these choices")
+    cap: Score | None = Field(default=None, description="the most the score can be while the "
+                              "test fails")
+    floor: Score | None = Field(default=None, description="the least the score can be while "
+                                "the test holds")
     source: Source
+    prior: Prior | None = None
+    model_config = ConfigDict(populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _cap_or_floor(self) -> Gate:
+        if (self.cap is None) == (self.floor is None):
+            raise ValueError("a gate has either a cap (while it fails) or a floor (while it "
+                             "holds)")
+        if self.among is not None and (self.at_least is not None or self.at_most is not None):
+            raise ValueError("a gate tests a category with in: [choices], a number with "
+                             "at_least/at_most, not both")
+        return self
 
 
 Combine = Literal["mean", "any", "all"]
@@ -187,12 +227,25 @@ class Verdict(UserModel):
     meaning: str = ""
 
 
+class MinimumCoverage(UserModel):
+    """The least share of a card's weight that given inputs must carry for a verdict."""
+
+    weight: float = Field(gt=0, le=1)
+    source: Source
+
+
 class Scorecard(UserModel):
     id: Identifier
     title: str = Field(min_length=1)
     subject: Literal["company", "market"]
     description: str = ""
     factors: list[Factor] = Field(min_length=1)
+    gates: list[Gate] = Field(default_factory=list, description=(
+        "gates on the whole card's score, applied after the factors are combined; their input "
+        "may be a factor's score, factors.<id>"))
+    minimum_coverage: MinimumCoverage | None = Field(default=None, description=(
+        "below this share of the weight resting on given inputs, the verdict is 'insufficient "
+        "evidence' (with the score's leaning in words)"))
     verdicts: list[Verdict] = Field(min_length=1)
     verdict_source: Source
     stages: list[Stage] = Field(
@@ -202,6 +255,7 @@ class Scorecard(UserModel):
     @model_validator(mode="after")
     def _consistent(self) -> Scorecard:
         _unique([f.id for f in self.factors], "factor id")
+        _unique([g.id for g in self.gates], "gate id")
         for factor in self.factors:
             _unique([c.id for c in factor.criteria] + [g.id for g in factor.gates],
                     f"criterion id in {factor.id}")
