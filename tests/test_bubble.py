@@ -56,7 +56,9 @@ def test_the_comparison_names_the_factors_that_make_the_difference() -> None:
     assert deltas[0].id == "valuation"  # P/E 67 vs 28 (seed 004)
     assert {d.id for d in deltas[:4]} == {"valuation", "revenue", "speculation", "leverage"}
     theme = next(d for d in deltas if d.id == "theme")
-    assert theme.contribution == pytest.approx(0)  # both are paradigm shifts in the seed
+    # the dotcom file reads its theme as 40% hype, AI 2025 as a paradigm shift: at their
+    # expected scores the dotcom theme is the bubblier
+    assert theme.contribution > 0
 
 
 def test_each_counterfactual_moves_the_verdict_and_nothing_nearer_does() -> None:

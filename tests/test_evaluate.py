@@ -51,7 +51,7 @@ def test_a_flywheel_without_a_business_metric_counts_for_nothing() -> None:
     [f_named] = [f for f in named.factors if f.id == "data_flywheel"]
     assert f_without.score == 0.0
     assert f_named.score == 100.0
-    assert f_without.gates[0].passes == 0.0
+    assert f_without.gates[0].holds == 0.0
 
 
 def test_an_uncertain_gate_blends_capped_and_uncapped() -> None:
@@ -148,3 +148,14 @@ def test_given_figures_no_rule_reads_are_set_aside_visibly() -> None:
     for layout in (thesis.Format.markdown, thesis.Format.table, thesis.Format.html):
         assert "revenue.arr_usd" in thesis.render(result, layout)
     assert "revenue.arr_usd" in thesis.render(result, thesis.Format.json)
+
+
+def test_a_category_enters_the_base_case_at_its_expected_score_as_evidence_does() -> None:
+    card = thesis.load_scorecard("moat")
+    mixed = compile_for(company(affordance={"high": 0.6, "medium": 0.4}), card)
+    evaluation = mixed(mixed.base_case())
+    assert evaluation.criteria["mad.affordance"][0] == pytest.approx(0.6 * 100 + 0.4 * 50)
+    sure = compile_for(company(affordance="high"), card)
+    assert sure(sure.base_case()).criteria["mad.affordance"][0] == pytest.approx(100)
+    likely = compile_for(company(close_to_customer=0.6), card)
+    assert likely(likely.base_case()).criteria["mad.close_to_customer"][0] == pytest.approx(60)

@@ -49,11 +49,14 @@ def test_the_distribution_and_verdict_probabilities() -> None:
     assert sum(d.verdict_probabilities.values()) == pytest.approx(1.0)
     assert d.flip_probability == pytest.approx(1 - d.verdict_probabilities[result.verdict])
     assert abs(d.mean - result.score) < 2 * d.sd
-    # drivers are sorted by total index; the diligence names the biggest one
+    # drivers are sorted by total index; the diligence ranks by what would settle the verdict
     totals = [x.total for x in u.drivers]
     assert totals == sorted(totals, reverse=True)
-    assert u.drivers[0].input in diligence(result)[0]
-    assert u.drivers[0].question in diligence(result)[0]
+    settles = [x.settles for x in u.diligence]
+    assert settles == sorted(settles, reverse=True)
+    assert {x.input for x in u.diligence} == {x.input for x in u.drivers}
+    assert u.diligence[0].input in diligence(result)[0]
+    assert u.diligence[0].question in diligence(result)[0]
 
 
 def test_the_yes_no_driver_is_found() -> None:

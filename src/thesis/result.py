@@ -44,6 +44,8 @@ class Given(ResultModel):
     operator: str = ""
     fitted: bool = False
     """Estimated from the subject's data (the cohorts' sBG fit), not stated."""
+    prior: str | None = None
+    """Not given: drawn from the scorecard's prior for it, whose source this is."""
 
     _shown = ("input", "base")
 
@@ -54,9 +56,11 @@ class CriterionResult(ResultModel):
     id: str
     question: str
     input: str
-    status: Literal["scored", "not_given"]
+    status: Literal["scored", "prior", "not_given"]
+    """Scored from a given input, from the prior standing in for it, or left out (not given,
+    and no prior)."""
     score: float | None
-    """At the base case; None when the input is not given."""
+    """At the base case; None when left out."""
     weight: float
     rule: Annotated[Rule, Field(description="the rule as written in the scorecard")]
     source: str
@@ -65,18 +69,20 @@ class CriterionResult(ResultModel):
 
 
 class GateResult(ResultModel):
-    """A must-have that caps its factor while it fails."""
+    """A must-have that caps its factor (or card) while its test fails, or a decisive condition
+    that lifts it to a floor while its test holds."""
 
     id: str
     question: str
     input: str
-    status: Literal["scored", "not_given"]
-    passes: float | None
-    """Probability the gate passes at the base case (1 or 0 for certain inputs)."""
-    cap: float
+    status: Literal["scored", "prior", "not_given"]
+    holds: float | None
+    """Probability the test holds at the base case (1 or 0 for certain inputs)."""
+    cap: float | None = None
+    floor: float | None = None
     source: str
 
-    _shown = ("id", "passes")
+    _shown = ("id", "holds")
 
 
 class FactorResult(ResultModel):
@@ -94,9 +100,11 @@ class FactorResult(ResultModel):
     combine: Literal["mean", "any", "all"] = "mean"
     """How its criteria make its score: weighted mean, the best (any) or the weakest (all)."""
     verdict: str | None = None
-    """The included scorecard's verdict, for a factor that is a whole scorecard."""
+    """The included scorecard's verdict, for a factor that is a whole scorecard ("insufficient
+    evidence" below its minimum coverage)."""
     criteria: list[CriterionResult] = []
     gates: list[GateResult] = []
+    """The factor's gates; for an included scorecard, that card's own gates."""
     factors: list[FactorResult] = []
     given: int = 0
     """How many of the criteria below (in factors that apply) had an input."""
@@ -118,6 +126,9 @@ class CoverageResult(ResultModel):
     criteria: int
     weight: float
     """The share of the composite's weight that rests on given inputs."""
+    minimum: float | None = None
+    """The share the scorecard needs for a verdict; None if it sets none."""
+    minimum_source: str | None = None
 
     _shown = ("given", "criteria", "weight")
 
@@ -152,6 +163,20 @@ class Driver(ResultModel):
     """None where the sample was too small to split into two replicates (under 128)."""
 
     _shown = ("input", "total")
+
+
+class Diligence(ResultModel):
+    """One input, given or not, and how much of the verdict's uncertainty learning it would
+    settle: the first-order Sobol index of the verdict band (see `thesis.engine.sensitivity`)."""
+
+    input: str
+    question: str
+    given: bool
+    """False when the input was not given and its prior stands in for it."""
+    settles: float
+    settles_interval: tuple[float, float] | None
+
+    _shown = ("input", "settles")
 
 
 class TornadoBar(ResultModel):
@@ -190,6 +215,8 @@ class Uncertainty(ResultModel):
     """Every input whose swing moves the score, largest first."""
     driver_share: float
     """A driver must explain at least this share of the variance to be named."""
+    diligence: list[Diligence] = []
+    """Every sampled input, the one whose learning would settle the verdict most first."""
 
     _shown = ("samples", "seed", "distribution")
 
@@ -199,7 +226,7 @@ class Counterfactual(ResultModel):
 
     input: str
     factor: str
-    now: float
+    now: float | None = Field(description="the base case; none for a category (all its choices)")
     value: float
     """The input's value (a probability for evidence, a choice's index for a category)."""
     score: float
@@ -400,13 +427,20 @@ class Result(ResultModel):
     scorecard: str
     scorecard_title: str
     score: float
-    """At the base case: medians, probabilities, likeliest choices."""
+    """At the base case: numbers at their medians; yes/no evidence and categories at their
+    expected score; inputs not given at their priors."""
     verdict: str
+    """The score's band, or "insufficient evidence" when too little of the scorecard's weight
+    rests on given inputs (`coverage.minimum`)."""
+    leaning: str | None = None
+    """With insufficient evidence, the band the score falls in."""
     verdict_meaning: str
     verdict_source: str
     verdict_floors: dict[str, float]
     """Each verdict band's lowest score, highest band first."""
     factors: list[FactorResult]
+    gates: list[GateResult] = []
+    """Gates on the whole scorecard, applied after its factors are combined."""
     coverage: CoverageResult
     inputs: list[Given]
     """Every input the scorecard reads, as given."""
@@ -451,13 +485,16 @@ class Result(ResultModel):
         return out
 
     def not_assessed(self) -> dict[str, str]:
-        """Every factor, criterion and gate left out of the score, with its status."""
+        """Every factor, criterion and gate left out of the score, with its status (an input
+        drawn from its prior is in the score)."""
         out: dict[str, str] = {}
         for f in self.walk():
             if f.status != "scored":
                 out[f.path] = f.status
             items: list[CriterionResult | GateResult] = [*f.criteria, *f.gates]
-            out.update({f"{f.path}.{c.id}": c.status for c in items if c.status != "scored"})
+            out.update({f"{f.path}.{c.id}": c.status for c in items
+                        if c.status == "not_given"})
+        out.update({g.id: g.status for g in self.gates if g.status == "not_given"})
         return out
 
     def _repr_markdown_(self) -> str:

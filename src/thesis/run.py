@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from thesis import __version__
 from thesis.defaults import DEFAULT_SAMPLES, MAX_SAMPLES
 from thesis.engine.analysis import Analysis, analyse, verdict_index
-from thesis.engine.compile import Compiled, Evaluation
+from thesis.engine.compile import Compiled, Evaluation, Unknowns
 from thesis.engine.counterfactual import counterfactuals
 from thesis.engine.retention import NOMINAL_COHORT
 from thesis.engine.runup import SOURCE as RUN_UP_SOURCE
@@ -31,13 +32,14 @@ from thesis.files.load import load_scorecard, shipped_positions
 from thesis.models.company import Company
 from thesis.models.distributions import Point
 from thesis.models.market import Market
-from thesis.models.scorecard import Factor, Scorecard
+from thesis.models.scorecard import Factor, Gate, Prior, Scorecard
 from thesis.result import (
     CompanyHeader,
     Comparison,
     Counterfactual,
     CoverageResult,
     CriterionResult,
+    Diligence,
     Driver,
     FactorDelta,
     FactorResult,
@@ -69,9 +71,15 @@ PROJECTED_MONTHS = 24
 
 def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
           samples: int = DEFAULT_SAMPLES, seed: SeedLike = 0, method: Method = "sobol",
-          progress: Progress | None = None) -> Result:
-    """Score a company or a market: the base case (medians, probabilities, likeliest choices),
-    and unless `samples` is 0, how sure that score is under the subject's own uncertainty.
+          unknowns: Unknowns = "prior", progress: Progress | None = None) -> Result:
+    """Score a company or a market: the base case (numbers at their medians, yes/no evidence and
+    categories at their expected score), and unless `samples` is 0, how sure that score is under
+    the subject's own uncertainty.
+
+    An input the subject does not give is drawn from the scorecard's prior for it, so what is
+    unknown widens the answer; `unknowns="leave_out"` leaves it out and renormalises the rest
+    instead, which reads thin evidence as certain (asked for explicitly only). Below the
+    scorecard's minimum coverage the verdict is "insufficient evidence", with its leaning.
 
     `scorecard` is a loaded scorecard, a shipped name (`thesis`, `moat`, `revenue`, `bubble`)
     or a path; by default the subject kind's own (`thesis` for companies, `bubble` for markets).
@@ -85,20 +93,22 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
     if card.subject != kind.name:
         raise SubjectMismatchError(f"scorecard {card.id!r} scores a {card.subject}, not a "
                                    f"{kind.name}")
-    compiled = _compile(subject, card)
+    compiled = _compile(subject, card, unknowns)
     evaluation = compiled(compiled.base_case())
     value = float(evaluation.composite[0])
     analysis = analyse(compiled, samples=samples, seed=seed, method=method,
                        confidence=CONFIDENCE, progress=progress) if samples > 0 else None
     factors = _factors(card, "", compiled, evaluation)
-    verdict = card.verdict(value)
+    coverage = _coverage(card, compiled, "")
+    verdict, meaning, leaning = _verdict(card, value, coverage)
     origin = subject.origin
     result = Result(
         subject=_header(subject), scorecard=card.id, scorecard_title=card.title, score=value,
-        verdict=verdict.label, verdict_meaning=verdict.meaning,
+        verdict=verdict, leaning=leaning, verdict_meaning=meaning,
         verdict_source=card.verdict_source,
         verdict_floors={v.label: v.min for v in card.verdicts},
-        factors=factors, coverage=CoverageResult(**asdict(compiled.coverage())),
+        factors=factors, gates=_gates(card.gates, "", compiled, evaluation),
+        coverage=coverage,
         inputs=_inputs(compiled),
         not_scored=sorted(set(compiled.space.inputs) - set(compiled.names)),
         uncertainty=None if analysis is None else _uncertainty(compiled, analysis, seed),
@@ -118,13 +128,36 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
     return result.model_copy(update={"run_up": _run_up(subject)})
 
 
-def _compile(subject: Subject, card: Scorecard) -> Compiled:
+INSUFFICIENT = "insufficient evidence"
+
+
+def _coverage(card: Scorecard, compiled: Compiled, prefix: str) -> CoverageResult:
+    minimum = card.minimum_coverage
+    return CoverageResult(**asdict(compiled.coverage(prefix)),
+                          minimum=None if minimum is None else minimum.weight,
+                          minimum_source=None if minimum is None else minimum.source)
+
+
+def _verdict(card: Scorecard, value: float, coverage: CoverageResult
+             ) -> tuple[str, str, str | None]:
+    """The verdict, its meaning and, with too little given for a verdict, the score's leaning:
+    thin evidence never reads as a confident verdict."""
+    band = card.verdict(value)
+    if coverage.minimum is None or coverage.weight >= coverage.minimum:
+        return band.label, band.meaning, None
+    return INSUFFICIENT, (
+        f"only {coverage.weight:.0%} of the scorecard's weight rests on given inputs, below the "
+        f"{coverage.minimum:.0%} it needs for a verdict; the rest is priors. On what is known "
+        f"and assumed, the score leans to {band.label!r}"), band.label
+
+
+def _compile(subject: Subject, card: Scorecard, unknowns: Unknowns) -> Compiled:
     # a file's subject was checked as it loaded (located there); one built in Python is here
     undefined = undefined_ratios(subject) if subject.origin is None else []
     if undefined:
         raise UserError("; ".join(f"{path}: {why}" for path, why in undefined))
     try:
-        return compile_for(subject, card)
+        return compile_for(subject, card, unknowns)
     except NothingToScoreError as exc:
         if subject.origin is None:
             raise
@@ -160,26 +193,41 @@ def _factor(factor: Factor, prefix: str, compiled: Compiled, evaluation: Evaluat
     status = compiled.not_assessed.get(path)
     criteria = [CriterionResult(
         id=c.id, question=c.question, input=c.input,
-        status="scored" if f"{path}.{c.id}" in evaluation.criteria else "not_given",
+        status=_status(f"{path}.{c.id}" in evaluation.criteria, c.input, compiled),
         score=_first(evaluation.criteria.get(f"{path}.{c.id}")), weight=c.weight, rule=c.rule,
         source=c.source) for c in factor.criteria]
-    gates = [GateResult(
-        id=g.id, question=g.question, input=g.input,
-        status="scored" if f"{path}.{g.id}" in evaluation.gates else "not_given",
-        passes=_first(evaluation.gates.get(f"{path}.{g.id}")), cap=g.cap or 0.0, source=g.source)
-        for g in factor.gates]
     children = _factors(sub, f"{path}.", compiled, evaluation) if sub is not None else []
     applies = status != "not_applicable"
+    verdict = None
+    if sub is not None and value is not None:
+        verdict = _verdict(sub, value, _coverage(sub, compiled, f"{path}."))[0]
     return FactorResult(
         id=factor.id, path=path, title=factor.title, weight=factor.weight, share=share,
         status="scored" if status is None else "nothing_given" if applies else "not_applicable",
-        score=value, source=factor.source, combine=factor.combine,
-        verdict=sub.verdict(value).label if sub is not None and value is not None else None,
-        criteria=criteria, gates=gates, factors=children,
+        score=value, source=factor.source, combine=factor.combine, verdict=verdict,
+        criteria=criteria, factors=children,
+        gates=_gates(factor.gates if sub is None else sub.gates, path, compiled, evaluation),
         given=applies * (sum(c.status == "scored" for c in criteria)
                          + sum(f.given for f in children)),
         criteria_count=applies * (len(criteria) + sum(f.criteria_count for f in children)),
     )
+
+
+def _status(scored: bool, input_path: str, compiled: Compiled
+            ) -> Literal["scored", "prior", "not_given"]:
+    if not scored:
+        return "not_given"
+    return "prior" if input_path in compiled.priors else "scored"
+
+
+def _gates(gates: list[Gate], owner: str, compiled: Compiled,
+           evaluation: Evaluation) -> list[GateResult]:
+    paths = [f"{owner}.{g.id}" if owner else g.id for g in gates]
+    return [GateResult(
+        id=g.id, question=g.question, input=g.input,
+        status=_status(path in evaluation.gates, g.input, compiled),
+        holds=_first(evaluation.gates.get(path)), cap=g.cap, floor=g.floor, source=g.source)
+        for g, path in zip(gates, paths, strict=True)]
 
 
 def _first(values: np.ndarray | None) -> float | None:
@@ -191,7 +239,8 @@ def _inputs(compiled: Compiled) -> list[Given]:
     space = compiled.space
     read = [c.input for _, f in compiled.scorecard.walk() for c in f.criteria]
     read += [g.input for _, f in compiled.scorecard.walk() for g in f.gates]
-    out: dict[str, Given] = {inp.path: _given(inp) for inp in compiled.inputs}
+    out: dict[str, Given] = {inp.path: _given(inp, compiled.priors.get(inp.path))
+                             for inp in compiled.inputs}
     for path in read:
         if path in space.derived and path in space and path not in out:
             d = space.derived[path]
@@ -201,17 +250,18 @@ def _inputs(compiled: Compiled) -> list[Given]:
     return list(out.values())
 
 
-def _given(inp: Input) -> Given:
+def _given(inp: Input, prior: Prior | None = None) -> Given:
+    source = None if prior is None else prior.source
     if inp.kind == "category":
-        return Given(input=inp.path, kind="category",
+        return Given(input=inp.path, kind="category", prior=source,
                      probabilities=dict(zip(inp.choices, inp.weights, strict=True)))
     if inp.kind == "evidence":
-        return Given(input=inp.path, kind="evidence", base=inp.probability)
+        return Given(input=inp.path, kind="evidence", base=inp.probability, prior=source)
     exact = isinstance(inp.distribution, Point) or inp.is_certain
     base = inp.base()
     return Given(input=inp.path, kind="number", base=base,
                  p10=base if exact else inp.quantile(0.1),
-                 p90=base if exact else inp.quantile(0.9), fitted=bool(inp.note))
+                 p90=base if exact else inp.quantile(0.9), fitted=bool(inp.note), prior=source)
 
 
 def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Uncertainty:
@@ -235,6 +285,13 @@ def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Unce
                total_interval=interval(indices.total_interval[j]))
         for j, name in enumerate(indices.names)]
     drivers.sort(key=lambda d: d.total, reverse=True)
+    settled = analysis.settling
+    diligence = [
+        Diligence(input=name, question=questions.get(name, ""),
+                  given=name not in compiled.priors, settles=float(settled.share[j]),
+                  settles_interval=interval(settled.interval[j]))
+        for j, name in enumerate(settled.names)]
+    diligence.sort(key=lambda d: d.settles, reverse=True)
     return Uncertainty(
         samples=n, requested_samples=analysis.requested, method=analysis.method,
         seed=seed if isinstance(seed, int) else None,
@@ -251,7 +308,7 @@ def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Unce
         tornado=[TornadoBar(input=s.name, low=s.low_value, high=s.high_value,
                             score_at_low=s.at_low, score_at_high=s.at_high)
                  for s in analysis.tornado if s.swing > 0],
-        driver_share=DRIVER_SHARE,
+        driver_share=DRIVER_SHARE, diligence=diligence,
     )
 
 

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from thesis.engine.compile import Compiled, compile_scorecard
+from thesis.engine.compile import Compiled, Unknowns, compile_scorecard
 from thesis.engine.retention import Cohort, Reading, Selection, as_cohort, read, select_model
 from thesis.engine.sampling import EDGE
 from thesis.engine.space import Derived, Input, InputSpace, catalogue, space_of
@@ -109,9 +109,12 @@ def context(subject: Subject) -> dict[str, str]:
     return kind_of(subject).context(subject)
 
 
-def compile_for(subject: Subject, card: Scorecard) -> Compiled:
-    """The scorecard bound to this subject's inputs: one pure function of the input matrix."""
-    return compile_scorecard(card, input_space(subject), context(subject))
+def compile_for(subject: Subject, card: Scorecard, unknowns: Unknowns = "prior") -> Compiled:
+    """The scorecard bound to this subject's inputs: one pure function of the input matrix.
+    An input the subject does not give is drawn from its prior, or with `unknowns="leave_out"`
+    left out."""
+    kinds = kind_of(subject).catalogue() if unknowns == "prior" else None
+    return compile_scorecard(card, input_space(subject), context(subject), kinds)
 
 
 MIN_OBSERVED_MONTHS = 3

@@ -3,8 +3,10 @@
 One Saltelli design (see `thesis.engine.sensitivity`) serves everything: its first N rows are the
 Monte Carlo sample of the score (scrambled Sobol by default, in independently scrambled
 replicates that give the indices' intervals), and all N (k + 2) rows give the Sobol indices that
-rank which inputs' uncertainty matters. The stage of the cycle is read from the same first N
-rows, so stage and verdict probabilities always describe one sample, whatever the seed's type.
+rank which inputs' uncertainty matters to the score, and the share of the verdict's uncertainty
+that learning each input would settle (what to diligence next). The stage of the cycle is read
+from the same first N rows, so stage and verdict probabilities always describe one sample,
+whatever the seed's type.
 
 The tornado is one more evaluation: each input alone swings between two values, the others at
 their base case. A number runs from its P10 to its P90. A yes/no input runs from no to yes
@@ -31,10 +33,12 @@ from thesis.engine.sensitivity import (
     CONFIDENCE,
     EVALUATION_ROWS,
     Progress,
+    Settling,
     SobolIndices,
     Swing,
     indices_from_outputs,
     saltelli_outputs,
+    settling,
     tornado,
 )
 from thesis.engine.space import Input
@@ -59,6 +63,8 @@ class Analysis:
     tornado: list[Swing]
     """Every input's one-at-a-time swing (`swing_values`), the others at their base case;
     largest first."""
+    settling: Settling
+    """How much of the verdict's uncertainty learning each input would settle."""
     evaluations: int = 0
     """Rows the scorecard was evaluated on: N (k + 2) for the design, and the base case and the
     tornado's rows (`swing_values`: two per number or uncertain yes/no, one per possible
@@ -70,9 +76,11 @@ class Analysis:
 
 
 def verdict_index(card: Scorecard, scores: Array) -> Array:
-    """Index into `card.verdicts` (highest band first) for each score."""
-    mins = np.array([v.min for v in card.verdicts])
-    index: Array = np.sum(scores[:, np.newaxis] < mins[np.newaxis, :], axis=1)
+    """Index into `card.verdicts` (highest band first) for each score: the number of bands
+    whose min the score is below."""
+    ascending = np.array(sorted(v.min for v in card.verdicts))
+    index: Array = (len(ascending) - np.searchsorted(ascending, scores, side="right")).astype(
+        np.intp)
     return index
 
 
@@ -116,6 +124,8 @@ def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLik
     indices = indices_from_outputs(names, outputs, n, replicates=design.replicates,
                                    confidence=confidence,
                                    seed=seed if isinstance(seed, int) else None)
+    verdicts = settling(names, verdict_index(compiled.scorecard, outputs), n,
+                        replicates=design.replicates, confidence=confidence)
     scores = outputs[:n].copy()
     del outputs
     base = compiled.base_case()
@@ -123,5 +133,5 @@ def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLik
     swings = tornado(compiled.composite, base[0], values, names, ranked)
     return Analysis(requested=samples, method=method, scores=scores, stages=stages,
                     base_score=float(compiled.composite(base)[0]), indices=indices,
-                    tornado=swings,
+                    tornado=swings, settling=verdicts,
                     evaluations=n * (k + 2) + 1 + sum(len(v) for v in values))

@@ -10,9 +10,20 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from pydantic import ValidationError
+
+from thesis.engine.space import read_as
 from thesis.models.distributions import InputKind, Kind
 from thesis.models.positions import Positions
-from thesis.models.scorecard import FACTOR_PREFIX, SCORE, Categories, Scorecard, Stage
+from thesis.models.scorecard import (
+    FACTOR_PREFIX,
+    SCORE,
+    Categories,
+    Gate,
+    Prior,
+    Scorecard,
+    Stage,
+)
 
 Loc = tuple[Any, ...]
 
@@ -38,17 +49,53 @@ def problems_against(card: Scorecard, inputs: dict[str, InputKind]) -> list[tupl
                 if missing or extra:
                     out.append(((*loc, "rule", "scores"),
                                 f"needs a score for each of {', '.join(kind.choices)}"))
+            if crit.prior is not None and kind.kind == want[crit.rule.kind]:
+                out.extend(_prior_problems(crit.prior, kind, loc))
         for gi, gate in enumerate(factor.gates):
-            loc = ("factors", fi, "gates", gi)
-            kind = inputs.get(gate.input)
-            if kind is None:
-                out.append(((*loc, "input"), unknown(gate.input, inputs)))
-            elif kind.kind == "number" and (gate.at_least is None) == (gate.at_most is None):
-                out.append((loc, "a gate on a number needs exactly one of at_least, at_most"))
-            elif kind.kind == "category":
-                out.append(((*loc, "input"), "a gate needs a number or yes/no evidence"))
-    out.extend(stage_problems(card.stages, inputs, {f.id for f in card.factors}))
+            out.extend(_gate_problems(gate, inputs, ("factors", fi, "gates", gi)))
+    factors = {f.id for f in card.factors}
+    for gi, gate in enumerate(card.gates):
+        where = ("gates", gi)
+        if not gate.input.startswith(FACTOR_PREFIX):
+            out.extend(_gate_problems(gate, inputs, where))
+        elif gate.input.removeprefix(FACTOR_PREFIX) not in factors:
+            out.append(((*where, "input"), f"no factor "
+                        f"{gate.input.removeprefix(FACTOR_PREFIX)!r} in this scorecard"))
+        elif (gate.at_least is None) == (gate.at_most is None) or gate.prior is not None:
+            out.append((where, "a gate on a factor's score needs exactly one of at_least, "
+                        "at_most, and no prior (the score is always known)"))
+    out.extend(stage_problems(card.stages, inputs, factors))
     return out
+
+
+def _gate_problems(gate: Gate, inputs: dict[str, InputKind], loc: Loc) -> list[tuple[Loc, str]]:
+    kind = inputs.get(gate.input)
+    if kind is None:
+        return [((*loc, "input"), unknown(gate.input, inputs))]
+    out: list[tuple[Loc, str]] = []
+    thresholds = (gate.at_least is not None) + (gate.at_most is not None)
+    if kind.kind == "number" and thresholds != 1:
+        out.append((loc, "a gate on a number needs exactly one of at_least, at_most"))
+    elif kind.kind == "category" and gate.among is None:
+        out.append((loc, "a gate on a category needs in: [choices]"))
+    elif kind.kind == "category" and set(gate.among or ()) - set(kind.choices):
+        out.append(((*loc, "in"), f"choices are {', '.join(kind.choices)}"))
+    elif kind.kind == "evidence" and (thresholds or gate.among is not None):
+        out.append((loc, "a gate on yes/no evidence holds when it is yes: no at_least, "
+                    "at_most or in"))
+    if gate.prior is not None:
+        out.extend(_prior_problems(gate.prior, kind, loc))
+    return out
+
+
+def _prior_problems(prior: Prior, kind: InputKind, loc: Loc) -> list[tuple[Loc, str]]:
+    """A prior must read as its input would: a probability, a number in range, choices."""
+    try:
+        read_as(kind, prior.value)
+    except ValidationError as exc:
+        return [((*loc, "prior", "value"), f"as {_KIND_WORDS[kind.kind]}: "
+                 f"{exc.errors()[0]['msg'].removeprefix('Value error, ')}")]
+    return []
 
 
 _KIND_WORDS = {"number": "a number", "evidence": "yes/no evidence", "category": "a category"}

@@ -9,25 +9,33 @@ Sensitivity analysis needs only the composite, of millions of rows: `composite(x
 `composite_and_stage(x)` keep no criterion or gate arrays and work through the rows in blocks of
 `BLOCK_ROWS`, so their working memory is flat in N; only the (N,) results grow.
 
-Criteria and gates whose input the subject does not give are left out of their factor ("not
-assessed"; a gate left out caps nothing, and the result lists it),
-and factors with nothing assessed, or that do not apply to the subject, are left out of the
-composite; the remaining weights are renormalised.
+An input the subject does not give is drawn from its criterion's (or gate's) prior, a column like
+any other, so what is unknown widens the answer. Without a prior, or when the caller asks to
+leave unknowns out (`kinds=None`), the criterion or gate is left out of its factor ("not
+assessed"; a gate left out caps nothing), factors with nothing assessed, or that do not apply to
+the subject, are left out of the composite, and the remaining weights are renormalised.
+
+Gates apply after a factor's criteria are combined, and card gates after a card's factors are:
+caps first, highest first, then floors, lowest first. With 0/1 outcomes the order of gates of
+one kind is irrelevant, and with probabilities (the base case of yes/no evidence) this order
+makes the blend the exact expectation over their joint outcomes. A floor is applied after the
+caps, so a decisive condition that holds overrides a failed must-have.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
-from thesis.engine.space import Input, InputSpace
+from thesis.engine.space import Input, InputSpace, input_of, read_as
 from thesis.engine.stages import compile_stages, stage_inputs
 from thesis.errors import NothingToScoreError
-from thesis.models.distributions import Array
+from thesis.models.distributions import Array, InputKind
 from thesis.models.scorecard import (
+    FACTOR_PREFIX,
     Categories,
     Combine,
     Criterion,
@@ -35,12 +43,16 @@ from thesis.models.scorecard import (
     EvidenceRule,
     Factor,
     Gate,
+    Prior,
     Scorecard,
 )
 
 RuleFn = Callable[[Array], Array]
 BLOCK_ROWS = 1 << 16
 """Rows evaluated at once by `Compiled.composite`: each intermediate (N,) array is 512 kB."""
+Unknowns = Literal["prior", "leave_out"]
+"""What an input the subject does not give does: drawn from its prior (the default), or left out
+with the remaining weights renormalised (only when asked for: it reads thin evidence as sure)."""
 Status = Literal["not_applicable", "nothing_given", "not_given"]
 """Why a factor or criterion is left out: it does not apply to this subject, no input of any of
 its criteria is given, or (a criterion) its input is not given."""
@@ -91,8 +103,23 @@ class _Criterion:
 class _Gate:
     path: str
     input: str
-    cap: float
-    passes: RuleFn
+    limit: float
+    floor: bool
+    """A floor (the score is at least `limit` while the test holds), else a cap (at most
+    `limit` while it fails)."""
+    holds: RuleFn
+
+    @property
+    def order(self) -> tuple[bool, float]:
+        """Caps before floors; caps highest first, floors lowest first (see the module)."""
+        return self.floor, self.limit if self.floor else -self.limit
+
+    def apply(self, score: Array, holds: Array) -> Array:
+        """Blend the score with its capped (floored) value by the test's probability: the
+        expectation, as every value blended before is at least as far from the limit."""
+        if self.floor:
+            return holds * np.maximum(score, self.limit) + (1.0 - holds) * score
+        return holds * score + (1.0 - holds) * np.minimum(score, self.limit)
 
 
 @dataclass
@@ -102,10 +129,7 @@ class _Factor:
     combine: Combine = "mean"
     criteria: list[_Criterion] = field(default_factory=list)
     gates: list[_Gate] = field(default_factory=list)
-    """Highest cap first. Each gate blends p * score + (1 - p) * min(score, cap); with 0/1
-    outcomes the order is irrelevant, and with a pass probability p (the base case of yes/no
-    evidence) this order makes the blend the exact expectation over the gates' joint outcomes:
-    every value blended so far is at least min(score, the next, lower cap)."""
+    """In `_Gate.order`."""
     card: _Card | None = None
 
 
@@ -113,10 +137,15 @@ class _Factor:
 class _Card:
     path: str
     factors: list[_Factor]
+    gates: list[_Gate] = field(default_factory=list)
+    """In `_Gate.order`; an input `factors.<id>` reads the score of this card's factor."""
 
 
-def rule_function(rule: Curve | Categories | EvidenceRule, choices: tuple[str, ...] = ()) -> RuleFn:
-    """The vectorised function of one rule: values (N,) -> scores (N,) in [0, 100]."""
+def rule_function(rule: Curve | Categories | EvidenceRule, choices: tuple[str, ...] = (),
+                  weights: tuple[float, ...] = ()) -> RuleFn:
+    """The vectorised function of one rule: values (N,) -> scores (N,) in [0, 100]. A
+    category's values are choice indices, or `EXPECTED` (NaN): the expected score over
+    `weights`, the choices' probabilities."""
     if isinstance(rule, Curve):
         xs = np.array([x for x, _ in rule.points])
         ys = np.array([y for _, y in rule.points])
@@ -125,13 +154,30 @@ def rule_function(rule: Curve | Categories | EvidenceRule, choices: tuple[str, .
             return lambda v: np.interp(np.log10(np.maximum(v, xs[0])), log_xs, ys)
         return lambda v: np.interp(v, xs, ys)
     if isinstance(rule, Categories):
-        table = np.array([rule.scores[c] for c in choices])
-        return lambda v: table[v.astype(np.intp)]
+        return _table([rule.scores[c] for c in choices], weights)
     yes, no = rule.yes, rule.no
     return lambda v: no + v * (yes - no)
 
 
-def gate_function(gate: Gate) -> RuleFn:
+def _table(values: list[float], weights: tuple[float, ...]) -> RuleFn:
+    """Look a category's value up by choice index; `EXPECTED` (NaN) gives the expectation."""
+    table = np.array(values, dtype=float)
+    expected = float(np.dot(table, weights)) if weights else np.nan
+
+    def look_up(v: Array) -> Array:
+        if not np.isnan(v).any():
+            return table[v.astype(np.intp)]
+        return np.where(np.isnan(v), expected, table[np.nan_to_num(v).astype(np.intp)])
+
+    return look_up
+
+
+def gate_function(gate: Gate, choices: tuple[str, ...] = (),
+                  weights: tuple[float, ...] = ()) -> RuleFn:
+    """The probability that a gate's test holds, per sample: 0 or 1 for a number or a sampled
+    choice, the probability itself for yes/no evidence and for a category's `EXPECTED`."""
+    if gate.among is not None:
+        return _table([float(c in gate.among) for c in choices], weights)
     if gate.at_least is not None:
         at_least = gate.at_least
         return lambda v: (v >= at_least).astype(float)
@@ -145,18 +191,31 @@ class Compiled:
     """A scorecard bound to one subject's inputs: a pure function of the input matrix."""
 
     def __init__(self, card: Scorecard, root: _Card, space: InputSpace, used: list[str],
-                 not_assessed: dict[str, Status]) -> None:
+                 not_assessed: dict[str, Status], priors: dict[str, Prior]) -> None:
         self.scorecard = card
         self.space = space
+        """The subject's inputs and, for those it does not give, the priors drawn instead."""
         self.inputs: list[Input] = space.base_inputs(used)
         self.not_assessed = not_assessed
+        self.priors = priors
+        """The prior each input the subject does not give is drawn from, by input path."""
         self._root = root
         self._column = {inp.path: j for j, inp in enumerate(self.inputs)}
         self._stages = compile_stages(card.stages, space) if card.stages else None
 
-    def coverage(self) -> Coverage:
-        """How much of the scorecard the subject answers (see `Coverage`)."""
-        return _coverage(self.scorecard, self.space, self.not_assessed, "")
+    def given(self, path: str) -> bool:
+        """Whether the subject gives this input (rather than a prior standing in for it)."""
+        return path in self.space and path not in self.priors
+
+    def coverage(self, prefix: str = "") -> Coverage:
+        """How much of the scorecard, or of the included one at `prefix` (`moat.`), the
+        subject answers with given inputs (see `Coverage`); priors do not count."""
+        card = self.scorecard
+        for part in prefix.split(".")[:-1]:
+            included = next(f.included for f in card.factors if f.id == part)
+            assert included is not None
+            card = included
+        return _coverage(card, self.given, self.not_assessed, prefix)
 
     @property
     def names(self) -> list[str]:
@@ -169,6 +228,8 @@ class Compiled:
             if self.not_assessed.get(path) == "not_applicable":
                 continue
             items: list[Criterion | Gate] = [*factor.criteria, *factor.gates]
+            if factor.included is not None:
+                items += factor.included.gates
             for item in items:
                 if item.input in self.space:
                     for inp in self.space.base_inputs([item.input]):
@@ -248,22 +309,32 @@ class Compiled:
     def _card(self, card: _Card, value: Callable[[str], Array], out: _Parts, n: int) -> Array:
         total = np.zeros(n)
         weights = 0.0
+        scores: dict[str, Array] = {}
         for factor in card.factors:
             if factor.card is not None:
                 score = self._card(factor.card, value, out, n)
             else:
-                score = _combine(factor, value, out)
-                for gate in factor.gates:  # highest cap first: see `_Factor.gates`
-                    passes = gate.passes(value(gate.input))
-                    if out.gates is not None:
-                        out.gates[gate.path] = passes
-                    score = passes * score + (1.0 - passes) * np.minimum(score, gate.cap)
+                score = _gated(_combine(factor, value, out), factor.gates, value, out)
             if out.factors is not None:
                 out.factors[factor.path] = score
+            scores[FACTOR_PREFIX + factor.path.rpartition(".")[2]] = score
             total += factor.weight * score
             weights += factor.weight
         total /= weights
-        return total
+        if not card.gates:
+            return total
+        return _gated(total, card.gates, lambda p: scores[p] if p in scores else value(p), out)
+
+
+def _gated(score: Array, gates: list[_Gate], value: Callable[[str], Array],
+           out: _Parts) -> Array:
+    """The score after its gates, in `_Gate.order`."""
+    for gate in gates:
+        holds = gate.holds(value(gate.input))
+        if out.gates is not None:
+            out.gates[gate.path] = holds
+        score = gate.apply(score, holds)
+    return score
 
 
 def _combine(factor: _Factor, value: Callable[[str], Array], out: _Parts) -> Array:
@@ -287,16 +358,16 @@ def _combine(factor: _Factor, value: Callable[[str], Array], out: _Parts) -> Arr
     return mean
 
 
-def _coverage(card: Scorecard, space: InputSpace, not_assessed: dict[str, Status],
-              prefix: str) -> Coverage:
+def _coverage(card: Scorecard, is_given: Callable[[str], bool],
+              not_assessed: dict[str, Status], prefix: str) -> Coverage:
     applying = [f for f in card.factors if not_assessed.get(f"{prefix}{f.id}") != "not_applicable"]
     total = sum(f.weight for f in applying)
     given, criteria, weight = 0, 0, 0.0
     for factor in applying:
         if factor.included is not None:
-            inner = _coverage(factor.included, space, not_assessed, f"{prefix}{factor.id}.")
+            inner = _coverage(factor.included, is_given, not_assessed, f"{prefix}{factor.id}.")
         else:
-            answered = [c for c in factor.criteria if c.input in space]
+            answered = [c for c in factor.criteria if is_given(c.input)]
             inner = Coverage(len(answered), len(factor.criteria),
                              sum(c.weight for c in answered)
                              / sum(c.weight for c in factor.criteria))
@@ -306,56 +377,101 @@ def _coverage(card: Scorecard, space: InputSpace, not_assessed: dict[str, Status
 
 
 def compile_scorecard(card: Scorecard, space: InputSpace,
-                      context: dict[str, str] | None = None) -> Compiled:
-    """Bind `card` to the inputs in `space`; `context` decides which factors apply."""
-    used: list[str] = []
-    not_assessed: dict[str, Status] = {}
-    root = _compile_card(card, space, context or {}, "", used, not_assessed)
+                      context: dict[str, str] | None = None,
+                      kinds: Mapping[str, InputKind] | None = None) -> Compiled:
+    """Bind `card` to the inputs in `space`; `context` decides which factors apply. `kinds`
+    (the subject kind's catalogue) lets a missing input be drawn from its prior, read as that
+    input's kind; without it, a missing input is left out."""
+    binding = _Binding(InputSpace(dict(space.inputs), dict(space.derived)), context or {},
+                       kinds)
+    root = binding.card(card, "")
     if root is None:
         raise NothingToScoreError(f"none of the inputs scorecard {card.id!r} uses are given")
-    used.extend(stage_inputs(card.stages, space))
-    return Compiled(card, root, space, used, not_assessed)
+    binding.used.extend(stage_inputs(card.stages, binding.space))
+    return Compiled(card, root, binding.space, binding.used, binding.not_assessed,
+                    binding.priors)
 
 
-def _compile_card(card: Scorecard, space: InputSpace, context: dict[str, str], prefix: str,
-                  used: list[str], not_assessed: dict[str, Status]) -> _Card | None:
-    factors: list[_Factor] = []
-    for factor in card.factors:
-        path = f"{prefix}{factor.id}"
-        if not factor.applies(context):
-            not_assessed[path] = "not_applicable"
-            continue
-        node = _Factor(path, factor.weight, factor.combine)
-        if factor.included is not None:
-            node.card = _compile_card(factor.included, space, context, f"{path}.", used,
-                                      not_assessed)
-        else:
-            node.criteria = [_compile_criterion(c, path, space, used)
-                             for c in factor.criteria if _given(c.input, space, path, c.id,
-                                                                not_assessed)]
-            node.gates = sorted((_Gate(f"{path}.{g.id}", g.input, g.cap or 0.0, gate_function(g))
-                                 for g in factor.gates
-                                 if _given(g.input, space, path, g.id, not_assessed)),
-                                key=lambda g: -g.cap)
-            used.extend(g.input for g in node.gates)
-        if node.card is None and not node.criteria:
-            not_assessed.setdefault(path, "nothing_given")
-            continue
-        factors.append(node)
-    return _Card(prefix.rstrip("."), factors) if factors else None
+@dataclass
+class _Binding:
+    """One scorecard being bound to one subject: the inputs used so far, what is left out, and
+    the priors standing in for inputs not given (added to `space` as they are needed)."""
 
+    space: InputSpace
+    context: dict[str, str]
+    kinds: Mapping[str, InputKind] | None
+    used: list[str] = field(default_factory=list)
+    not_assessed: dict[str, Status] = field(default_factory=dict)
+    priors: dict[str, Prior] = field(default_factory=dict)
 
-def _given(input_path: str, space: InputSpace, factor: str, item: str,
-           not_assessed: dict[str, Status]) -> bool:
-    if input_path in space:
+    def card(self, card: Scorecard, prefix: str) -> _Card | None:
+        factors: list[_Factor] = []
+        for factor in card.factors:
+            path = f"{prefix}{factor.id}"
+            if not factor.applies(self.context):
+                self.not_assessed[path] = "not_applicable"
+                continue
+            node = _Factor(path, factor.weight, factor.combine)
+            if factor.included is not None:
+                node.card = self.card(factor.included, f"{path}.")
+            else:
+                node.criteria = [self.criterion(c, path) for c in factor.criteria
+                                 if self.available(c.input, c.prior, f"{path}.{c.id}")]
+                node.gates = self.gates(factor.gates, path)
+            if node.card is None and not node.criteria:
+                self.not_assessed.setdefault(path, "nothing_given")
+                continue
+            factors.append(node)
+        if not factors:
+            return None
+        scored = {FACTOR_PREFIX + f.path.rpartition(".")[2] for f in factors}
+        gates = [g for g in card.gates if g.input in scored or not g.input.startswith(
+            FACTOR_PREFIX)]
+        self.not_assessed.update({f"{prefix}{g.id}": "not_given" for g in card.gates
+                                  if g not in gates})
+        return _Card(prefix.rstrip("."), factors, self.gates(gates, prefix.rstrip("."),
+                                                             factor_inputs=scored))
+
+    def gates(self, gates: list[Gate], owner: str,
+              factor_inputs: Collection[str] = ()) -> list[_Gate]:
+        """The gates whose input is a factor score of the card or available, in order."""
+        out = []
+        for g in gates:
+            path = f"{owner}.{g.id}" if owner else g.id
+            if g.input in factor_inputs:
+                out.append(_Gate(path, g.input, *_limit(g), gate_function(g)))
+            elif self.available(g.input, g.prior, path):
+                inp = self.space.inputs.get(g.input)
+                choices, weights = (inp.choices, inp.weights) if inp else ((), ())
+                self.used.append(g.input)
+                out.append(_Gate(path, g.input, *_limit(g), gate_function(g, choices, weights)))
+        return sorted(out, key=lambda g: g.order)
+
+    def available(self, input_path: str, prior: Prior | None, item: str) -> bool:
+        """Whether the input is given or can be drawn from `prior`; if neither, the item is
+        recorded as not assessed."""
+        if input_path in self.space:
+            return True
+        kind = None if self.kinds is None or prior is None else self.kinds.get(input_path)
+        if kind is None or prior is None:
+            self.not_assessed[item] = "not_given"
+            return False
+        self.space.inputs[input_path] = prior_input(input_path, kind, prior)
+        self.priors[input_path] = prior
         return True
-    not_assessed[f"{factor}.{item}"] = "not_given"
-    return False
+
+    def criterion(self, crit: Criterion, factor: str) -> _Criterion:
+        self.used.append(crit.input)
+        inp = self.space.inputs.get(crit.input)
+        choices, weights = (inp.choices, inp.weights) if inp is not None else ((), ())
+        return _Criterion(f"{factor}.{crit.id}", crit.input, crit.weight,
+                          rule_function(crit.rule, choices, weights))
 
 
-def _compile_criterion(crit: Criterion, factor: str, space: InputSpace,
-                       used: list[str]) -> _Criterion:
-    used.append(crit.input)
-    choices = space.inputs[crit.input].choices if crit.input in space.inputs else ()
-    return _Criterion(f"{factor}.{crit.id}", crit.input, crit.weight,
-                      rule_function(crit.rule, choices))
+def _limit(gate: Gate) -> tuple[float, bool]:
+    return (gate.floor, True) if gate.floor is not None else (gate.cap or 0.0, False)
+
+
+def prior_input(path: str, kind: InputKind, prior: Prior) -> Input:
+    """The column a prior stands in with: its value read as the input's own kind would be."""
+    return input_of(path, kind, read_as(kind, prior.value))

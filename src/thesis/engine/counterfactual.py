@@ -4,7 +4,8 @@ For each input the compiled scorecard reads, every other input stays at its base
 one sweeps a grid over its domain (yes/no evidence 0..1, every choice of a category, and for a
 number a linear plus a geometric grid around the base value). All grids go through the evaluator
 as one matrix, so the search is one vectorised call. For each input and each direction (a higher
-or a lower score) the report gives the nearest value that lands in another verdict band.
+or a lower score) the report gives the nearest value that lands in another verdict band (for a
+category, whose choices have no order, the choice that moves the score least).
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ class Shift:
     """One input moved alone to the nearest value that lands in another verdict band."""
 
     input: str
-    now: float
+    now: float | None
+    """The input's base-case value; None for a category, whose base case is all its choices
+    at their probabilities."""
     value: float
     score: float
     band: int
@@ -78,7 +81,11 @@ def counterfactuals(compiled: Compiled) -> list[Shift]:
             if not moved.any():
                 continue
             candidates = rows[moved]
-            best = candidates[np.argmin(np.abs(x[candidates, j] - base[0, j]))]
-            out.append(Shift(inp.path, float(base[0, j]), float(x[best, j]),
-                             float(scores[best]), int(bands[best]), direction))
+            now = None if inp.kind == "category" else float(base[0, j])
+            # the nearest value; for a category (no order) the choice that moves the score least
+            distance = (scores[candidates] - base_score if now is None
+                        else x[candidates, j] - now)
+            best = candidates[np.argmin(np.abs(distance))]
+            out.append(Shift(inp.path, now, float(x[best, j]), float(scores[best]),
+                             int(bands[best]), direction))
     return out

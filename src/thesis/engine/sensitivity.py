@@ -232,20 +232,65 @@ def indices_from_outputs(names: list[str], outputs: Array, n: int, *, replicates
     means = sums.sum(axis=1) / n
     variance = float(means[-2] - means[-1] ** 2)
     first, total = _ratio(means[:k], means[k : 2 * k], variance)
-    first_ci = np.full((k, 2), np.nan)
-    total_ci = np.full((k, 2), np.nan)
-    if replicates >= 2:
-        from scipy.special import stdtrit  # scipy.special, not the slow-to-import scipy.stats
-
-        each = sums / np.diff(bounds)  # each replicate's term means
-        run_first, run_total = _ratio(each[:k], each[k : 2 * k], each[-2] - each[-1] ** 2)
-        scale = float(stdtrit(replicates - 1, (1 + confidence) / 2)) / math.sqrt(replicates)
-        for estimate, runs, ci in ((first, run_first, first_ci), (total, run_total, total_ci)):
-            half = scale * runs.std(axis=1, ddof=1)
-            ci[:, 0] = estimate - half
-            ci[:, 1] = estimate + half
-    return SobolIndices(names, first, total, first_ci, total_ci, variance, n, n * (k + 2),
+    each = sums / np.diff(bounds)  # each replicate's term means
+    run_first, run_total = _ratio(each[:k], each[k : 2 * k], each[-2] - each[-1] ** 2)
+    return SobolIndices(names, first, total, t_interval(first, run_first, confidence),
+                        t_interval(total, run_total, confidence), variance, n, n * (k + 2),
                         replicates, confidence, seed)
+
+
+def t_interval(estimate: Array, runs: Array, confidence: float) -> Array:
+    """(k x 2) bounds: estimate +- t sd / sqrt(R) from the (k x R) replicates' estimates, t the
+    (1 + confidence) / 2 quantile of Student's t on R - 1 degrees of freedom; NaN for R < 2."""
+    replicates = runs.shape[1]
+    if replicates < 2:
+        return np.full((len(estimate), 2), np.nan)
+    from scipy.special import stdtrit  # scipy.special, not the slow-to-import scipy.stats
+
+    scale = float(stdtrit(replicates - 1, (1 + confidence) / 2)) / math.sqrt(replicates)
+    half = scale * runs.std(axis=1, ddof=1)
+    return np.column_stack([estimate - half, estimate + half])
+
+
+@dataclass(frozen=True)
+class Settling:
+    """How much of the uncertainty of a class output (the verdict) learning each input alone
+    would settle, with Student-t intervals across replicates (NaN with fewer than two)."""
+
+    names: list[str]
+    share: Array
+    interval: Array
+    """(k x 2) bounds."""
+    impurity: float
+    """1 - sum of the squared class probabilities: 0 when one class is certain."""
+
+
+def settling(names: list[str], classes: Array, n: int, *, replicates: int,
+             confidence: float = CONFIDENCE) -> Settling:
+    """The share of a class output's uncertainty that knowing input i would remove, from the
+    classes of a `pick_freeze` matrix's outputs ([A; B; A_B^1; ...]).
+
+    With Gini impurity as the measure of uncertainty, knowing X_i removes on average
+    sum_c Var(P(c | X_i)) of the impurity 1 - sum_c p_c^2 = sum_c Var(1_c). Each Var(P(c | X_i))
+    is the first-order variance of the indicator 1_c, so the share is the variance-weighted mean
+    of the indicators' first-order Sobol indices, estimated as `indices_from_outputs` does
+    (Saltelli 2010 (b)) and pooled over the classes. It is the first-order index of the class
+    itself: 1 if the input alone decides it, 0 if it never changes it.
+    """
+    k = len(names)
+    bounds = replicate_bounds(n, replicates)
+    rows = np.diff(bounds)
+    first, run_first = np.zeros(k), np.zeros((k, replicates))
+    variance, run_variance = 0.0, np.zeros(replicates)
+    for c in np.unique(classes[: 2 * n]):
+        sums = _term_sums((classes == c).astype(float), n, k, bounds)
+        first += sums[:k].sum(axis=1) / n
+        run_first += sums[:k] / rows
+        variance += float(sums[2 * k].sum() / n - (sums[2 * k + 1].sum() / n) ** 2)
+        run_variance += sums[2 * k] / rows - (sums[2 * k + 1] / rows) ** 2
+    share = _ratio(first, first, variance)[0]
+    runs = _ratio(run_first, run_first, run_variance)[0]
+    return Settling(names, share, t_interval(share, runs, confidence), variance)
 
 
 def _ratio(first: Array, total: Array, variance: Array | float) -> tuple[Array, Array]:

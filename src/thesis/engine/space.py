@@ -13,18 +13,24 @@ loaded; `space_of` walks the same fields, so a subject offers exactly what its t
 
 from __future__ import annotations
 
+import functools
+import math
 import types
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from thesis.models.distributions import Array, Categorical, Distribution, InputKind, Kind, Point
 
 T = TypeVar("T")
+EXPECTED = math.nan
+"""A category's base-case value: not one choice but all of them, each rule scoring it at its
+expected score over the choices' probabilities, as yes/no evidence at probability p scores
+p * yes + (1 - p) * no. One base-case rule for every discrete input: the expected score."""
 
 
 @dataclass(frozen=True)
@@ -54,13 +60,19 @@ class Input:
         return np.searchsorted(edges, u, side="right").astype(float)
 
     def base(self) -> float:
-        """The base case: a distribution's median, evidence's probability, the likeliest choice."""
+        """The base case: a number's median; for yes/no evidence its probability, and for a
+        category `EXPECTED`, so that both score at their expectation over their outcomes."""
         if self.kind == "number":
             assert self.distribution is not None
             return self.distribution.median()
         if self.kind == "evidence":
             return self.probability
-        return float(int(np.argmax(self.weights)))
+        return EXPECTED
+
+    @property
+    def likeliest(self) -> int:
+        """A category's likeliest choice, by index (the first of ties)."""
+        return int(np.argmax(self.weights))
 
     @property
     def is_certain(self) -> bool:
@@ -76,7 +88,7 @@ class Input:
     def describe(self, value: float | None = None) -> str:
         """How the analyst stated this input (P10..P90 of a range), or a value of it, briefly."""
         if self.kind == "category":
-            if value is not None:
+            if value is not None and not math.isnan(value):
                 return self.choices[int(value)]
             likely = [f"{c} {w:.0%}" for c, w in zip(self.choices, self.weights, strict=True) if w]
             return likely[0].split()[0] if len(likely) == 1 else ", ".join(likely)
@@ -153,7 +165,7 @@ def space_of(subject: BaseModel, derived: list[Derived] | None = None) -> InputS
     for path, kind in _inputs(type(subject)):
         value = _value_at(subject, path)
         if value is not None:
-            space.inputs[path] = _input(path, kind, value)
+            space.inputs[path] = input_of(path, kind, value)
     for d in derived or []:
         space.derived[d.path] = d
     return space
@@ -189,7 +201,18 @@ def _value_at(subject: BaseModel, path: str) -> Any:
     return value
 
 
-def _input(path: str, kind: InputKind, value: Any) -> Input:
+@functools.cache
+def _reader(kind: InputKind) -> TypeAdapter[Any]:
+    return TypeAdapter(Annotated[Any, kind])
+
+
+def read_as(kind: InputKind, value: Any) -> Any:
+    """A raw value (a scorecard's prior) validated as a field of this kind would be; raises
+    pydantic's `ValidationError`."""
+    return _reader(kind).validate_python(value)
+
+
+def input_of(path: str, kind: InputKind, value: Any) -> Input:
     """The column for a field's validated value, as its declared kind."""
     if kind.kind == "number" and isinstance(value, Distribution):
         return Input(path, "number", distribution=value)

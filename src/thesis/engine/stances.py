@@ -64,7 +64,7 @@ def _holds(c: Condition, space: InputSpace, layer: str, scores: dict[str, float]
         if inp is None:
             return False
         if c.equals is not None:
-            return inp.kind == "category" and inp.choices[int(inp.base())] == c.equals
+            return inp.kind == "category" and inp.choices[inp.likeliest] == c.equals
         value = inp.base()
     if c.at_least is not None:
         return value >= c.at_least

@@ -14,6 +14,7 @@ from typing import Literal
 from thesis.models.scorecard import Categories, Curve, Rule
 from thesis.result import (
     FactorResult,
+    GateResult,
     Given,
     MarketHeader,
     PositionResult,
@@ -94,6 +95,8 @@ def build(result: Result) -> Document:
                else subject.layer)
     c = result.coverage
     answered = f"answered {c.given} of {c.criteria} criteria, {c.weight:.0%} of the weight"
+    if c.minimum is not None and c.weight < c.minimum:
+        answered += f"; a verdict needs {c.minimum:.0%}"
     headline = (f"Bubble score {fmt_score(result.score)} / 100 ({BUBBLE_DIRECTION}; {answered})"
                 if is_market else f"Score {fmt_score(result.score)} / 100 ({answered})")
     lead = [line for line in (groups_line(result), regime_line(result),
@@ -142,8 +145,17 @@ def sections(result: Result) -> list[Section]:
         out.append(Section(f"Compared with {other.subject}", lines))
     missing = [f"{f.title}: {_STATUS[f.status]}" for f in result.walk()
                if f.status == "nothing_given"]
-    missing += [f"{f.title}, must-have: {g.question} (not given, so it caps nothing)"
+    missing += [f"{f.title}: {g.question} (not given and no prior: not checked)"
                 for f in result.walk() for g in f.gates if g.status == "not_given"]
+    missing += [f"{g.question} (not given and no prior: not checked)"
+                for g in result.gates if g.status == "not_given"]
+    priors = [g for g in result.inputs if g.prior is not None]
+    if priors:
+        out.append(Section(
+            f"Not given: drawn from the scorecard's priors ({len(priors)} inputs; learning them "
+            "narrows the answer)",
+            [f"{g.input}: {describe_given(g.model_copy(update={'prior': None}))} "
+             f"({short_source(g.prior or '')})" for g in priors]))
     if result.not_scored:
         out.append(Section("Given, not scored (no rule of this scorecard reads them)",
                            [", ".join(result.not_scored)]))
@@ -181,20 +193,32 @@ def rows(result: Result) -> list[Row]:
                 out.append(Row(depth + 1, "criterion", c.question,
                                describe_given(given.get(c.input), given, result.retention),
                                fmt_score(c.score), "", c.source,
-                               _STATUS[c.status] if c.status != "scored" else describe_rule(
+                               _STATUS[c.status] if c.status == "not_given" else describe_rule(
                                    c.rule), muted=c.score is None))
-            for g in f.gates:
-                state = ("-" if g.passes is None else "passes" if g.passes == 1 else
-                         "fails" if g.passes == 0 else f"passes p={g.passes:.2f}")
-                note = f"caps the factor at {g.cap:.0f} while it fails"
-                if g.status == "not_given":
-                    note = f"not given, so not checked: it would cap at {g.cap:.0f}"
-                out.append(Row(depth + 1, "gate", g.question,
-                               describe_given(given.get(g.input), given, result.retention),
-                               state, "", g.source, note, muted=g.passes is None))
+            out.extend(gate_row(g, depth + 1, "factor", given, result.retention)
+                       for g in f.gates)
 
     walk(result.factors, 0)
+    out.extend(gate_row(g, 0, "score", given, result.retention) for g in result.gates)
     return out
+
+
+def gate_row(g: GateResult, depth: int, what: str, given: dict[str, Given],
+             retention: RetentionFit | None) -> Row:
+    """A gate as a row: its test's state at the base case and what it does to `what`."""
+    state = ("-" if g.holds is None else "holds" if g.holds == 1 else
+             "fails" if g.holds == 0 else f"holds p={g.holds:.2f}")
+    note = gate_effect(g, what)
+    if g.status == "not_given":
+        note = f"not given, so not checked: it {note}"
+    return Row(depth, "gate", g.question, describe_given(given.get(g.input), given, retention),
+               state, "", g.source, note, muted=g.holds is None)
+
+
+def gate_effect(g: GateResult, what: str) -> str:
+    if g.floor is not None:
+        return f"lifts the {what} to at least {g.floor:.0f} while it holds"
+    return f"caps the {what} at {g.cap or 0:.0f} while it fails"
 
 
 def describe_given(g: Given | None, given: dict[str, Given] | None = None,
@@ -202,6 +226,8 @@ def describe_given(g: Given | None, given: dict[str, Given] | None = None,
     """How the analyst stated an input, briefly: `0.3..0.6`, `yes`, `p=0.70`, `borrowed`."""
     if g is None:
         return "-"
+    if g.prior is not None:
+        return f"not given; prior {describe_given(g.model_copy(update={'prior': None}))}"
     if g.kind == "derived":
         parts = given or {}
         return f" {g.operator} ".join(describe_given(parts.get(p)) for p in g.parts)
@@ -219,7 +245,11 @@ def describe_given(g: Given | None, given: dict[str, Given] | None = None,
 
 
 def describe_value(g: Given | None, value: float | None) -> str:
-    """One value of an input: a number, yes/no/p=, or a choice (by its index)."""
+    """One value of an input: a number, yes/no/p=, or a choice (by its index); a category's
+    None is its base case, its choices at their probabilities."""
+    if value is None and g is not None and g.kind == "category" and g.probabilities:
+        likely = [(c, p) for c, p in g.probabilities.items() if p]
+        return likely[0][0] if len(likely) == 1 else ", ".join(f"{c} {p:.0%}" for c, p in likely)
     if value is None:
         return "-"
     if g is not None and g.kind == "evidence":
@@ -385,19 +415,27 @@ def uncertainty_sections(result: Result) -> list[Section]:
 
 
 def diligence(result: Result) -> list[str]:
-    """What to find out next: the inputs whose uncertainty drives the score, in words."""
+    """What to find out next: the inputs, given or not, whose learning would settle the verdict
+    most (the verdict band's first-order Sobol index), in words."""
     u = result.uncertainty
     if u is None:
         return []
-    if u.distribution.sd <= 0:
+    if u.distribution.flip_probability <= 0 and u.distribution.sd <= 0:
         return ["nothing: every input is known, so the score is certain"]
-    named = [d for d in u.drivers if d.total >= u.driver_share][:TOP_DRIVERS]
+    named = [d for d in u.diligence if d.settles >= u.driver_share][:TOP_DRIVERS]
     if not named:
-        return ["no single input drives the score: the uncertainty is spread thinly"]
+        return ["no single input would settle the verdict: its uncertainty is spread thinly, "
+                "or the verdict holds in almost every sample"]
     given = {g.input: g for g in result.inputs}
-    return [f"the score hinges on {d.input} (total Sobol index {d.total:.2f}, given as "
-            f"{describe_given(given.get(d.input), given, result.retention)}): {d.question}"
-            for d in named]
+    out = []
+    for d in named:
+        interval = "" if d.settles_interval is None else (
+            " [{:.0%}, {:.0%}]".format(*d.settles_interval))
+        state = ("not given (prior)" if not d.given else
+                 f"given as {describe_given(given.get(d.input), given, result.retention)}")
+        out.append(f"{d.input} ({state}): learning it would settle {d.settles:.0%}{interval} "
+                   f"of the verdict's uncertainty; {d.question}")
+    return out
 
 
 def counterfactual_section(result: Result) -> Section:
