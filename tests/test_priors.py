@@ -171,3 +171,4 @@ def test_compiling_with_priors_adds_them_as_columns_and_leaves_the_subject_alone
     assert compiled.names == [TRUST, LEADER] and set(compiled.priors) == {LEADER}
     assert not compiled.given(LEADER) and compiled.given(TRUST)
     assert compile_for(subject, card(0.3), "leave_out").names == [TRUST]
+

@@ -17,10 +17,11 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from thesis.errors import InputError, Problem, ThesisError, UserError
+    from thesis.errors import InputError, PlausibilityWarning, Problem, ThesisError, UserError
     from thesis.files.kinds import json_schema
     from thesis.files.load import check as validate
     from thesis.files.load import load, load_company, load_market, load_scorecard
+    from thesis.files.plausibility import warnings_of
     from thesis.models.company import Company
     from thesis.models.market import Market
     from thesis.models.scorecard import Scorecard
@@ -38,6 +39,7 @@ _HOMES = {
     "Format": ("thesis.report", "Format"),
     "InputError": ("thesis.errors", "InputError"),
     "Market": ("thesis.models.market", "Market"),
+    "PlausibilityWarning": ("thesis.errors", "PlausibilityWarning"),
     "Problem": ("thesis.errors", "Problem"),
     "Result": ("thesis.result", "Result"),
     "Scorecard": ("thesis.models.scorecard", "Scorecard"),
@@ -52,6 +54,7 @@ _HOMES = {
     "render": ("thesis.report", "render"),
     "score": ("thesis.run", "score"),
     "validate": ("thesis.files.load", "check"),
+    "warnings_of": ("thesis.files.plausibility", "warnings_of"),
 }
 
 __all__ = [
@@ -59,6 +62,7 @@ __all__ = [
     "Format",
     "InputError",
     "Market",
+    "PlausibilityWarning",
     "Problem",
     "Result",
     "Scorecard",
@@ -74,6 +78,7 @@ __all__ = [
     "render",
     "score",
     "validate",
+    "warnings_of",
 ]
 
 

@@ -2,26 +2,31 @@
 
 Exit codes: 0 success; 2 bad input or usage (every problem on its own line on stderr);
 1 an internal error (a bug: set THESIS_DEBUG=1 to see the traceback). One decorator,
-`user_errors`, is the boundary for every command. The top of this module imports no numpy,
-scipy or pydantic, so `--version` and `--help` answer at once.
+`user_errors`, is the boundary for every command. A number a subject file allows but history
+makes hard to believe is a `warning:` line on stderr, and the run goes on; under `--strict` it is
+an error like any other. The top of this module imports no numpy, scipy or pydantic, so
+`--version` and `--help` answer at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from thesis import __version__
 from thesis.defaults import DEFAULT_SAMPLES, MAX_SAMPLES
-from thesis.errors import OutputError, UserError
+from thesis.errors import InputError, OutputError, PlausibilityWarning, UserError
 from thesis.report import Format, format_for
 
 if TYPE_CHECKING:
@@ -54,6 +59,9 @@ ScorecardOption = Annotated[str | None, typer.Option(
     "path; default: thesis for a company, bubble for a market.")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write here instead of stdout ('-' for stdout).")]
+StrictOption = Annotated[bool, typer.Option(
+    "--strict", help="Treat a number outside its plausible range as an error (exit 2, "
+    "nothing written), not a warning.")]
 PROGRESS_AFTER = 2.0
 """Seconds a run may take before a progress bar appears (on a terminal only)."""
 CHART_FORMATS = {".png": "png", ".svg": "svg"}
@@ -83,6 +91,24 @@ def user_errors(command: Callable[P, T]) -> Callable[P, T]:
                    "this is a bug in thesis; set THESIS_DEBUG=1 to see the traceback"], 1)
 
     return guarded
+
+
+@contextlib.contextmanager
+def plausibility(strict: bool) -> Iterator[None]:
+    """Around loading subjects: print each `PlausibilityWarning` their loaders emit as one
+    `warning:` line on stderr, or, under --strict, fail with them all once loading is done
+    (before anything is scored or written). Other warnings are shown as usual."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlausibilityWarning)
+        yield
+    found = [w.message.problem for w in caught if isinstance(w.message, PlausibilityWarning)]
+    for w in caught:
+        if not isinstance(w.message, PlausibilityWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    if strict and found:
+        raise InputError(found)
+    for problem in found:
+        typer.echo(f"warning: {problem}", err=True)
 
 
 def check_output(path: Path | None, option: str = "--output") -> None:
@@ -138,6 +164,17 @@ def _check_chart(chart: Path | None, samples: int) -> None:
     check_output(chart, "--chart")
 
 
+class Unknowns(StrEnum):
+    """What an input the file does not give does (`thesis.score`'s `unknowns`)."""
+
+    prior = "prior"
+    leave_out = "leave-out"
+
+    @property
+    def api(self) -> Literal["prior", "leave_out"]:
+        return "prior" if self is Unknowns.prior else "leave_out"
+
+
 class _Progress:
     """A rich progress bar on stderr, shown only on a terminal and once a run takes a while."""
 
@@ -185,22 +222,24 @@ def _root(
 
 def _score(file: Path, fmt: Format | None, scorecard: str | None, compare: Path | None,
            samples: int, seed: int, chart: Path | None, output: Path | None,
-           market_only: bool) -> None:
+           market_only: bool, strict: bool, unknowns: Unknowns) -> None:
     import thesis
 
     check_output(output)
     layout = output_format(fmt, output)
     _check_chart(chart, samples)
-    subject = thesis.load_market(file) if market_only else thesis.load(file)
-    other = None if compare is None else thesis.load(compare)
+    with plausibility(strict):
+        subject = thesis.load_market(file) if market_only else thesis.load(file)
+        other = None if compare is None else thesis.load(compare)
     progress = _Progress()
     try:
         result: Result = thesis.score(subject, scorecard, samples=samples, seed=seed,
-                                      progress=progress)
+                                      unknowns=unknowns.api, progress=progress)
     finally:
         progress.close()
     if other is not None:
-        result = thesis.compare(result, thesis.score(other, scorecard, samples=0))
+        result = thesis.compare(result, thesis.score(other, scorecard, samples=0,
+                                                     unknowns=unknowns.api))
     text = thesis.render(result, layout)
     if chart is not None:
         from thesis.report.chart import render_chart
@@ -222,10 +261,16 @@ def score_command(
     seed: SeedOption = 0,
     chart: ChartOption = None,
     output: OutputOption = None,
+    strict: StrictOption = False,
+    unknowns: Annotated[Unknowns, typer.Option(
+        "--unknowns", help="What an input the file does not give does: drawn from the "
+        "scorecard's prior for it (prior), or left out with the other weights renormalised "
+        "(leave-out: reads thin evidence as certain; for comparison with older reports).",
+        case_sensitive=False)] = Unknowns.prior,
 ) -> None:
     """Score a company or a market and explain every factor: verdict, how sure, what moves it."""
     _score(file, fmt, scorecard, compare, samples, seed, chart, output,
-           market_only=ctx.info_name == "bubble")
+           market_only=ctx.info_name == "bubble", strict=strict, unknowns=unknowns)
 
 
 app.command("score")(score_command)
@@ -238,16 +283,19 @@ app.command("bubble", help="Read a market with the six-factor bubble scorecard (
 def validate_command(
     files: Annotated[list[Path], typer.Argument(
         help="Company, market, scorecard or positions YAML files.", metavar="FILE...")],
+    strict: StrictOption = False,
 ) -> None:
     """Check files without scoring them, following their links (a company's market, a market's
-    prices, a scorecard's includes); every problem of every file is listed."""
+    prices, a scorecard's includes); every problem of every file is listed, and every number
+    outside its plausible range warned about."""
     import thesis
-    from thesis.errors import InputError
 
     problems: list[str] = []
     for file in files:
         try:
-            typer.echo(f"{file}: ok ({thesis.validate(file)})")
+            with plausibility(strict):
+                kind = thesis.validate(file)
+            typer.echo(f"{file}: ok ({kind})")
         except InputError as exc:
             problems.extend(exc.lines())
     if problems:

@@ -10,7 +10,8 @@
         └── OutputError           an output path that cannot be written
 
 Anything else escaping the library is a bug: the command line exits 1 and shows the traceback
-only with THESIS_DEBUG=1.
+only with THESIS_DEBUG=1. A number a file may hold but history makes hard to believe is not an
+error but a `PlausibilityWarning` (an error only under `--strict`).
 """
 
 from __future__ import annotations
@@ -76,3 +77,13 @@ class NothingToScoreError(UserError):
 
 class OutputError(UserError):
     """An output path (a report, a chart, a schema) that cannot be written."""
+
+
+class PlausibilityWarning(UserWarning):
+    """A number its field allows but history makes hard to believe (`revenue.growth_yoy: 250`,
+    most likely 250% meant as 2.5): loading goes on, the problem is on `.problem`, and the
+    command line prints it as a `warning:` line, or fails with it under `--strict`."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))

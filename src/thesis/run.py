@@ -147,8 +147,8 @@ def _verdict(card: Scorecard, value: float, coverage: CoverageResult
         return band.label, band.meaning, None
     return INSUFFICIENT, (
         f"only {coverage.weight:.0%} of the scorecard's weight rests on given inputs, below the "
-        f"{coverage.minimum:.0%} it needs for a verdict; the rest is priors. On what is known "
-        f"and assumed, the score leans to {band.label!r}"), band.label
+        f"{coverage.minimum:.0%} it needs for a verdict. On what is given and assumed, the "
+        f"score leans to {band.label!r}"), band.label
 
 
 def _compile(subject: Subject, card: Scorecard, unknowns: Unknowns) -> Compiled:
@@ -274,6 +274,10 @@ def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Unce
     p10, p50, p90 = np.percentile(scores, [10, 50, 90])
     indices = analysis.indices
     questions = {path: item.question for path, (_, item) in compiled.feeding().items()}
+    for gate in card.gates:  # the card's own gates feed no factor
+        if gate.input in compiled.space:
+            for inp in compiled.space.base_inputs([gate.input]):
+                questions.setdefault(inp.path, gate.question)
 
     def interval(bounds: np.ndarray) -> tuple[float, float] | None:
         return (float(bounds[0]), float(bounds[1])) if indices.has_intervals else None
@@ -315,7 +319,7 @@ def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Unce
 def _counterfactuals(compiled: Compiled) -> list[Counterfactual]:
     card = compiled.scorecard
     factor_of = {path: factor.title for path, (factor, _) in compiled.feeding().items()}
-    return [Counterfactual(input=s.input, factor=factor_of.get(s.input, ""), now=s.now,
+    return [Counterfactual(input=s.input, factor=factor_of.get(s.input, card.title), now=s.now,
                            value=s.value, score=s.score, verdict=card.verdicts[s.band].label,
                            direction=s.direction) for s in counterfactuals(compiled)]
 

@@ -204,8 +204,10 @@ class Compiled:
         self._stages = compile_stages(card.stages, space) if card.stages else None
 
     def given(self, path: str) -> bool:
-        """Whether the subject gives this input (rather than a prior standing in for it)."""
-        return path in self.space and path not in self.priors
+        """Whether the subject gives this input: neither it nor (if derived) any part of it is
+        a prior standing in for what is not given."""
+        return path in self.space and not any(
+            inp.path in self.priors for inp in self.space.base_inputs([path]))
 
     def coverage(self, prefix: str = "") -> Coverage:
         """How much of the scorecard, or of the included one at `prefix` (`moat.`), the

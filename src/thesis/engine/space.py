@@ -101,7 +101,9 @@ class Input:
 
 
 def compact(value: float) -> str:
-    """A number in a few characters: 0.35, 12.5, 94k, 1.2M, 3.4B, 1.1T."""
+    """A number in a few characters: 0.35, 12.5, 94k, 1.2M, 3.4B, 1.1T (rounded to three
+    significant figures first, so 999,999,999 reads 1B, not 1e+03M)."""
+    value = float(f"{value:.3g}")
     for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= size:
             return f"{value / size:.3g}{suffix}"

@@ -4,12 +4,14 @@ Links between files are resolved here, once, at load: a company's `market:` file
 its problems located in it), a market's price CSV is read and its run-up checked, a scorecard's
 included scorecards are loaded into one tree. The models come back with their `origin`, so
 nothing later goes back to the disk, and `thesis validate` follows every link `thesis score`
-does.
+does. A subject that loads may still hold numbers hard to believe: each is emitted as a
+`PlausibilityWarning` (`thesis.files.plausibility`), once, by the public function that loaded it.
 """
 
 from __future__ import annotations
 
 import functools
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,8 +20,9 @@ from pydantic import BaseModel
 
 from thesis.engine.checks import position_problems, problems_against
 from thesis.engine.runup import run_up
-from thesis.errors import InputError, Problem
+from thesis.errors import InputError, PlausibilityWarning, Problem
 from thesis.files.kinds import FileKind, sniff
+from thesis.files.plausibility import warnings_of
 from thesis.files.prices import closes_of
 from thesis.files.validate import validate
 from thesis.files.yaml import Document
@@ -67,24 +70,39 @@ def _with_origin(model: U, path: str | Path, doc: Document, **links: Any) -> U:
     return model
 
 
+def _warned(subject: T) -> T:
+    """Emit the subject's plausibility warnings (and its linked files') at the line of code
+    that called the public loader, so a notebook shows them where the file was loaded."""
+    for problem in warnings_of(subject):
+        warnings.warn(PlausibilityWarning(problem), stacklevel=3)
+    return subject
+
+
 def load(path: str | Path) -> Subject:
-    """A company or a market, whichever the file is (a file that does not say is a company)."""
+    """A company or a market, whichever the file is (a file that does not say is a company);
+    warns as `load_company` or `load_market` does."""
     doc = load_yaml(path)
     if sniff(doc.data) == "market":
-        return _market(path, doc)
-    return _company(path, doc)
+        return _warned(_market(path, doc))
+    return _warned(_company(path, doc))
 
 
 def load_company(path: str | Path) -> Company:
     """A validated `Company`, its market file (if named) loaded too; raises `InputError`
-    listing every problem."""
-    return _company(path, load_yaml(path))
+    listing every problem.
+
+    Each number outside its field's plausible range, in the company file or its market file,
+    is emitted as a `thesis.PlausibilityWarning` (a `UserWarning`) located at its line;
+    `thesis.warnings_of(company)` lists them again as `Problem`s, and
+    `warnings.simplefilter("error", thesis.PlausibilityWarning)` makes them raise.
+    """
+    return _warned(_company(path, load_yaml(path)))
 
 
 def load_market(path: str | Path) -> Market:
     """A validated `Market`, its price closes read and checked; raises `InputError` listing
-    every problem."""
-    return _market(path, load_yaml(path))
+    every problem. Warns of implausible numbers as `load_company` does."""
+    return _warned(_market(path, load_yaml(path)))
 
 
 def _company(path: str | Path, doc: Document) -> Company:
@@ -94,7 +112,7 @@ def _company(path: str | Path, doc: Document) -> Company:
         linked = Path(path).parent / company.market
         if not linked.is_file():
             raise InputError([doc.problem(("market",), f"no market file {company.market!r}")])
-        market = load_market(linked)
+        market = _market(linked, load_yaml(linked))
     return _with_origin(company, path, doc, market=market)
 
 
@@ -193,7 +211,8 @@ def shipped_positions() -> Positions:
 
 def check(path: str | Path) -> FileKind:
     """Load a file of any kind, following its links, and say what it is; raises `InputError`
-    listing every problem (what `thesis validate` runs)."""
+    listing every problem (what `thesis validate` runs), and warns of a subject's implausible
+    numbers as `load_company` does."""
     doc = load_yaml(path)
     kind = sniff(doc.data) or "company"
     if kind == "scorecard":
@@ -201,8 +220,8 @@ def check(path: str | Path) -> FileKind:
     elif kind == "positions":
         load_positions(path)
     elif kind == "market":
-        _market(path, doc)
+        _warned(_market(path, doc))
     else:
-        _company(path, doc)
+        _warned(_company(path, doc))
     return kind
 

@@ -84,19 +84,25 @@ def _unknown_field(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the model found by following `loc` from `model`."""
+    found = model_at(model, loc)
+    return list(found.model_fields) if found is not None else []
+
+
+def model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model found by following `loc` from `model` (through `X | None` and lists), or None
+    where `loc` leaves the models."""
     current: Any = model
     for part in loc:
         found = find_in_type(current, model_class, through_containers=True)
         if found is None:
-            return []
+            return None
         if isinstance(part, int):
             continue
         info = found.model_fields.get(part)
         if info is None:
-            return []
+            return None
         current = info.annotation
-    found = find_in_type(current, model_class, through_containers=True)
-    return list(found.model_fields) if found is not None else []
+    return find_in_type(current, model_class, through_containers=True)
 
 
 def _kind(value: Any) -> str:

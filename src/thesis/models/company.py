@@ -25,7 +25,7 @@ from thesis.models.distributions import (
 
 Affordance = Annotated[Categorical, Choices("low", "medium", "high")]
 Reach = Annotated[Categorical, Choices("none", "borrowed", "owned")]
-Growth = Annotated[Distribution, Domain(-1.0)]
+Growth = Annotated[Distribution, Domain(-1.0, plausible=(-0.9, 10.0))]
 Margin = Annotated[Distribution, Domain(-1.0, 1.0)]
 Retention = Annotated[Distribution, Domain(0.0, 5.0)]
 Pricing = Annotated[Categorical, Choices("seat", "usage", "outcome")]
@@ -102,7 +102,9 @@ class Revenue(UserModel):
     """Is the revenue real (seed 000's "vibe revenue" test), and how good is it?"""
 
     arr_usd: Positive | None = None
-    growth_yoy: Growth | None = None
+    growth_yoy: Growth | None = Field(
+        default=None, description="revenue growth over the last year, a fraction per year "
+        "(1.0 = +100%, doubling)")
     net_revenue_retention: Retention | None = Field(
         default=None, description="this year's revenue from last year's customers / last year's")
     gross_revenue_retention: Rate | None = Field(

@@ -286,6 +286,13 @@ class InputKind:
     """For a number: the range history makes believable, inside the hard [low, high]. A value
     outside it is allowed but warned about (an error under `--strict`)."""
 
+    def __post_init__(self) -> None:
+        """A plausible range outside the hard one is a slip in a model: fail on import."""
+        if self.plausible is not None and not (
+                self.low <= self.plausible[0] <= self.plausible[1] <= self.high):
+            raise ValueError(f"plausible range {self.plausible} must be ordered and lie in "
+                             f"[{self.low:g}, {self.high:g}]")
+
     def __get_pydantic_core_schema__(self, source: Any,
                                      handler: GetCoreSchemaHandler) -> CoreSchema:
         if self.kind == "number":
@@ -311,9 +318,28 @@ class InputKind:
         it is over five times the domain's top and fits once divided by 100 (a share's domain
         ends at 1 or a few)."""
         if 5 * self.high < hi <= 100 * self.high and self.low <= lo / 100 and self.high <= 5:
-            shown = f"{lo / 100:g}" if lo == hi else f"{lo / 100:g} to {hi / 100:g}"
-            return f"; did you mean {shown} (a share, not a percentage)?"
+            return f"; did you mean {_span(lo / 100, hi / 100)} (a share, not a percentage)?"
         return ""
+
+    def implausible(self, value: Distribution, about: str | None = None) -> str | None:
+        """Why a valid `value` is hard to believe, or None when what it states stays in the
+        plausible range. A point states itself, a bounded distribution its support, a normal or
+        lognormal (unbounded) its P10..P90, to 3 significant figures as reports show it.
+        `about`, what the field measures, helps the reader see the slip."""
+        if self.plausible is None:
+            return None
+        low, high = self.plausible
+        lo, hi = value.support()
+        bounded = math.isfinite(lo) and math.isfinite(hi)
+        if not bounded:
+            lo, hi = (float(f"{x:.3g}") for x in value.ppf(np.array([0.1, 0.9])))
+        if low <= lo and hi <= high:
+            return None
+        stated = f"{lo:g} is far outside" if lo == hi else (
+            f"its {'range' if bounded else 'P10..P90'} {lo:g}..{hi:g} leaves")
+        note = f" ({about})" if about else ""
+        hint = "" if self.high == 100 else _as_fraction(lo, hi, low, high)  # 100: a percentage
+        return f"{stated} the plausible range {low:g}..{high:g}{note}{hint}"
 
     def _number(self, value: Any) -> Distribution:
         """A plain number as a point; the distribution inside the domain, knowing it."""
@@ -339,6 +365,23 @@ class InputKind:
         if not math.isclose(sum(probs.values()), 1.0, abs_tol=1e-6):
             raise ValueError(f"probabilities sum to {sum(probs.values()):g}, not 1")
         return Categorical(probabilities={k: float(v) for k, v in probs.items()}, choices=choices)
+
+
+def _as_fraction(lo: float, hi: float, low: float, high: float) -> str:
+    """A hint when an implausible value reads as a percentage (250 for 2.5): the field holds
+    fractions (plausible up to 10 at most, +1,000%; not dollars or wages), all of the value
+    lies outside the plausible [low, high] (a range half inside is wide, not a slip), beyond 1
+    either way (within that it is a fraction already), and a hundredth of it inside."""
+    outside = hi < low or lo > high
+    if (high <= 10 and outside and min(abs(lo), abs(hi)) > 1
+            and low <= lo / 100 and hi / 100 <= high):
+        return f"; did you mean {_span(lo / 100, hi / 100)}?"
+    return ""
+
+
+def _span(lo: float, hi: float) -> str:
+    """`0.35`, or `0.9 to 1.1` for a range: how a hint spells the value it suggests."""
+    return f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}"
 
 
 def _evidence(value: Any) -> float:

@@ -98,8 +98,8 @@ class Speculation(UserModel):
 
     speculators: Speculators | None = Field(
         default=None, description="retail | both | institutions")
-    top10_market_cap_to_gdp: Positive | None = Field(
-        default=None, description="market value of the ten largest companies over GDP")
+    top10_market_cap_to_gdp: Annotated[Distribution, Domain(0.0, plausible=(0.0, 3.0))] | None = (
+        Field(default=None, description="market value of the ten largest companies over GDP"))
     ipo_first_day_return: Growth | None = Field(
         default=None, description="average first-day return of new listings (0.7 = +70%)")
     smart_money_selling: Evidence | None = Field(

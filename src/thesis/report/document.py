@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from thesis.engine.space import compact
 from thesis.models.scorecard import Categories, Curve, Rule
 from thesis.result import (
     FactorResult,
@@ -260,14 +261,6 @@ def describe_value(g: Given | None, value: float | None) -> str:
     return compact(value)
 
 
-def compact(value: float) -> str:
-    """A number in a few characters: 0.35, 12.5, 94k, 1.2M, 3.4B, 1.1T."""
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
 def describe_rule(rule: Rule) -> str:
     """A rule in a few words, e.g. `higher is better: 0.8 -> 20, 1 -> 60, 1.2 -> 100`."""
     if isinstance(rule, Curve):
@@ -422,12 +415,14 @@ def diligence(result: Result) -> list[str]:
         return []
     if u.distribution.flip_probability <= 0 and u.distribution.sd <= 0:
         return ["nothing: every input is known, so the score is certain"]
-    named = [d for d in u.diligence if d.settles >= u.driver_share][:TOP_DRIVERS]
+    named = [d for d in u.diligence if d.settles > 0][:TOP_DRIVERS]
     if not named:
-        return ["no single input would settle the verdict: its uncertainty is spread thinly, "
-                "or the verdict holds in almost every sample"]
+        return ["nothing: the verdict holds in every sample"]
     given = {g.input: g for g in result.inputs}
     out = []
+    if named[0].settles < u.driver_share:
+        out.append(f"no single input settles {u.driver_share:.0%} of the verdict's uncertainty: "
+                   "it rests on many unknowns at once. Find out first:")
     for d in named:
         interval = "" if d.settles_interval is None else (
             " [{:.0%}, {:.0%}]".format(*d.settles_interval))
