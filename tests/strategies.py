@@ -83,3 +83,21 @@ def directions(card: Scorecard, compiled: Compiled) -> dict[int, int]:
 def uniforms(k: int, rows: int = 8) -> st.SearchStrategy[np.ndarray]:
     return st.lists(st.lists(st.floats(0.0005, 0.9995), min_size=k, max_size=k),
                     min_size=rows, max_size=rows).map(np.array)
+
+
+# Ranges that span every bubble curve's breakpoints, so the rules are exercised rather than
+# saturated (lognormal {p10, p90} where the default wide value is one, so the keys replace it).
+MARKET_SPANS = {
+    "penetration": {"adoption_speed_vs_prior": {"p10": 0.2, "p90": 4},
+                    "addressable_market_usd": {"p10": 1e10, "p90": 1e15}},
+    "revenue": {"annual_revenue_usd": {"p10": 1e9, "p90": 1e12},
+                "growth_yoy": {"low": -0.5, "high": 3},
+                "commitments_usd": {"p10": 1e9, "p90": 1e13}},
+    "leverage": {"retail_margin_debt_to_gdp": {"low": 0, "high": 0.07},
+                 "ocf_to_capex": {"p10": 0.2, "p90": 4},
+                 "capex_to_gdp": {"low": 0.001, "high": 0.1}},
+    "valuation": {"leaders_forward_pe": {"p10": 8, "p90": 90}, "normal_pe": {"p10": 12, "p90": 28},
+                  "cape": {"p10": 8, "p90": 55}},
+    "speculation": {"top10_market_cap_to_gdp": {"p10": 0.1, "p90": 1.5},
+                    "ipo_first_day_return": {"low": -0.2, "high": 1.5}},
+}

@@ -53,16 +53,19 @@ def test_the_comparison_names_the_factors_that_make_the_difference() -> None:
     # the contributions are an exact decomposition of the difference of the composites
     assert sum(d.contribution for d in deltas) == pytest.approx(
         result.score - result.comparison.score)
-    assert deltas[0].id == "valuation"  # P/E 67 vs 28 (seed 004)
+    # P/E 67 vs 28 (seed 004), CAPE 44 vs ~40; institutions speculating beside retail and the
+    # 1999 IPO frenzy
+    assert {deltas[0].id, deltas[1].id} == {"valuation", "speculation"}
     assert {d.id for d in deltas[:4]} == {"valuation", "revenue", "speculation", "leverage"}
-    theme = next(d for d in deltas if d.id == "theme")
     # the dotcom file reads its theme as 40% hype, AI 2025 as a paradigm shift: at their
-    # expected scores the dotcom theme is the bubblier
-    assert theme.contribution > 0
+    # expected scores the dotcom theme is the bubblier, but less so than any of the four above
+    # (the seed counts both as paradigm shifts, "浏览器 .COM" among them)
+    theme = next(d for d in deltas if d.id == "theme")
+    assert 0 < theme.contribution < min(d.contribution for d in deltas[:4])
 
 
 def test_each_counterfactual_moves_the_verdict_and_nothing_nearer_does() -> None:
-    market = load_market(DOTCOM)
+    market = load_market(AI)
     card = load_scorecard("bubble")
     compiled = compile_scorecard(card, input_space(market))
     result = score(market, card)
@@ -107,7 +110,11 @@ def test_bubble_json_and_markdown() -> None:
     assert data["subject"] == {"kind": "market", "name": "Dotcom (March 2000 peak)",
                                "as_of": "2000-03-10", "description": data["subject"]["description"]}
     assert {f["id"] for f in data["factors"]} >= {"theme", "speculation"}
-    assert data["counterfactuals"] and data["run_up"]["net"] > 1.5
+    # several decisive conditions hold at the dotcom peak at once (the card's gates), so no
+    # single input moves it out of the manic band
+    assert data["counterfactuals"] == [] and data["run_up"]["net"] > 1.5
+    assert {g["id"] for g in data["gates"] if g["holds"] == 1} >= {
+        "revenue_in_distant_future", "valuation_near_dotcom", "competition_and_debt"}
     md = run("bubble", str(AI), "--format", "markdown", "--compare", str(DOTCOM)).stdout
     assert md.startswith("# AI (Oct 2025, seed 004)")
     assert "## Compared with Dotcom (March 2000 peak)" in md
@@ -152,9 +159,10 @@ def test_a_company_scorecard_cannot_read_a_market() -> None:
     assert run("score", str(AI), "--scorecard", "thesis").stderr == out.stderr
 
 
-def test_a_market_with_nothing_to_score_is_a_located_error(write) -> None:
+def test_a_market_with_nothing_to_score_is_a_located_error_when_unknowns_are_left_out(
+        write) -> None:
     path = write("name: M\nas_of: 2025-01-01\n", "market.yaml")
-    out = run("bubble", str(path))
+    out = run("bubble", str(path), "--unknowns", "leave-out")
     assert out.exit_code == 2 and str(path) in out.stderr
 
 

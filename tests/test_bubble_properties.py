@@ -12,33 +12,18 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import directions, full_subject, uniforms
+from tests.strategies import MARKET_SPANS, directions, full_subject, uniforms
 from thesis.engine.compile import Compiled, compile_scorecard
 from thesis.files.load import load_scorecard
 from thesis.models.market import Market
 from thesis.models.scorecard import Scorecard
 from thesis.subjects import input_space
 
-# Ranges that span every curve's breakpoints, so the rules are exercised rather than saturated
-# (lognormal {p10, p90} where the default wide value is one, so the keys replace it).
-SPANS = {
-    "penetration": {"adoption_speed_vs_prior": {"p10": 0.2, "p90": 4},
-                    "addressable_market_usd": {"p10": 1e10, "p90": 1e15}},
-    "revenue": {"annual_revenue_usd": {"p10": 1e9, "p90": 1e12},
-                "growth_yoy": {"low": -0.5, "high": 3},
-                "commitments_usd": {"p10": 1e9, "p90": 1e13}},
-    "leverage": {"retail_margin_debt_to_gdp": {"low": 0, "high": 7}},
-    "valuation": {"leaders_forward_pe": {"p10": 8, "p90": 90}, "normal_pe": {"p10": 12, "p90": 28},
-                  "cape": {"p10": 8, "p90": 55}},
-    "speculation": {"top10_market_cap_to_gdp": {"p10": 0.1, "p90": 1.5},
-                    "ipo_first_day_return": {"low": -0.2, "high": 1.5}},
-}
-
 
 @functools.cache
 def compiled_market() -> tuple[Scorecard, Compiled]:
     card = load_scorecard("bubble")
-    market = full_subject(Market, name="Full", as_of="2025-01-01", **SPANS)
+    market = full_subject(Market, name="Full", as_of="2025-01-01", **MARKET_SPANS)
     return card, compile_scorecard(card, input_space(market))  # type: ignore[arg-type]
 
 

@@ -98,10 +98,18 @@ def test_bad_input_exits_2_with_located_lines_and_no_output_file(tmp_path: Path)
 def test_hostile_and_empty_files(tmp_path: Path, content: bytes, message: str) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(content)
-    result = run("score", str(bad))
+    result = run("score", str(bad), "--unknowns", "leave-out")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{bad}:")
     assert message in result.stderr
+
+
+def test_a_file_that_gives_nothing_reads_insufficient_evidence(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("name: Empty\nlayer: model\n")
+    result = run("score", str(empty), "--samples", "256")
+    assert result.exit_code == 0
+    assert "answered 0 of" in result.stdout and "insufficient evidence" in result.stdout
 
 
 def test_missing_file_and_unknown_scorecard(tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ def test_too_few_observed_months_leave_month_6_unscored_with_the_reason() -> Non
     assert result.retention is not None
     assert result.retention.not_assessed.startswith("only 2 observed month(s)")
     assert RETENTION_6 not in input_space(short).inputs
-    assert result.not_assessed()["retention_smb_saas"] == "nothing_given"
+    # the fit is not scored: the segment's prior stands in for month-6 retention
+    assert result.factor("retention_smb_saas").criteria[0].status == "prior"
     text = markdown(result)
     assert "month-6 survival not scored: only 2 observed month(s)" in text
     assert "Month-6 cohort retention: only 2 observed month(s)" in text

@@ -70,7 +70,7 @@ def test_a_factor_is_the_weighted_mean_of_its_criteria() -> None:
 
 
 def test_missing_inputs_are_not_assessed_and_weights_renormalise() -> None:
-    result = thesis.score(company(end_to_end_solution=True), "moat")
+    result = thesis.score(company(end_to_end_solution=True), "moat", unknowns="leave_out")
     assert result.score == 100.0  # the only assessed criterion is a yes
     assert result.not_assessed()["mad"] == "nothing_given"
     assert result.not_assessed()["application_strategies.wraps_customer_workflow"] == (
@@ -82,14 +82,17 @@ def test_missing_inputs_are_not_assessed_and_weights_renormalise() -> None:
 def test_factors_apply_by_layer() -> None:
     infra = thesis.Company.model_validate({"name": "I", "layer": "infrastructure", "moat": {
         "infrastructure_design_tradeoffs": True, "end_to_end_solution": False}})
-    result = thesis.score(infra, "moat")
+    result = thesis.score(infra, "moat", unknowns="leave_out")
     assert result.not_assessed()["application_strategies"] == "not_applicable"
     assert result.score == 100.0
 
 
-def test_nothing_to_score() -> None:
-    with pytest.raises(NothingToScoreError):
-        thesis.score(thesis.Company(name="Empty", layer="model"), "moat")
+def test_nothing_given_reads_priors_only_and_insufficient_evidence() -> None:
+    empty = thesis.Company(name="Empty", layer="model")
+    result = thesis.score(empty, "moat", samples=0)
+    assert result.verdict == "insufficient evidence" and result.coverage.given == 0
+    with pytest.raises(NothingToScoreError):  # the old reading has nothing left to score
+        thesis.score(empty, "moat", unknowns="leave_out")
 
 
 def test_one_pass_over_many_rows_equals_row_by_row() -> None:
@@ -117,10 +120,12 @@ def test_results_count_the_criteria_given() -> None:
                           samples=0)
     [moat] = [f for f in result.factors if f.id == "moat"]
     assert moat.given == 2
-    # the infrastructure factor does not apply to an application, so its criterion is not counted
-    assert moat.criteria_count == 17
+    # the infrastructure and model-only factors do not apply to an application, so their
+    # criteria are not counted
+    assert moat.criteria_count == 16
     [row] = [r for r in rows(result) if r.label == "Moat"]
-    assert row.note == "durable moat; 2 of 17 criteria given"  # a strong verdict on thin evidence
+    # thin evidence no longer reads as a strong verdict: moat.yaml's minimum coverage
+    assert row.note == "insufficient evidence; 2 of 16 criteria given"
 
 
 def test_coverage_counts_the_criteria_answered_and_their_weight() -> None:
@@ -140,10 +145,10 @@ def test_coverage_counts_the_criteria_answered_and_their_weight() -> None:
 
 
 def test_given_figures_no_rule_reads_are_set_aside_visibly() -> None:
-    result = thesis.score(thesis.load_company(EXAMPLES / "companies" / "casebook.yaml"),
-                          samples=0)
-    assert {"revenue.arr_usd", "revenue.growth_yoy", "revenue.gross_margin.now"} <= set(
-        result.not_scored)
+    casebook = thesis.load_company(EXAMPLES / "companies" / "casebook.yaml")
+    assert thesis.score(casebook, samples=0).not_scored == []  # the thesis reads every figure
+    result = thesis.score(casebook, "moat", samples=0)
+    assert {"revenue.arr_usd", "revenue.growth_yoy"} <= set(result.not_scored)
     assert not set(result.not_scored) & {g.input for g in result.inputs}
     for layout in (thesis.Format.markdown, thesis.Format.table, thesis.Format.html):
         assert "revenue.arr_usd" in thesis.render(result, layout)

@@ -172,3 +172,18 @@ def test_compiling_with_priors_adds_them_as_columns_and_leaves_the_subject_alone
     assert not compiled.given(LEADER) and compiled.given(TRUST)
     assert compile_for(subject, card(0.3), "leave_out").names == [TRUST]
 
+
+def test_a_one_line_file_reads_insufficient_evidence_and_says_what_to_find_out(tmp_path) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text("name: One\nlayer: application\nworkflow: {repeatable: true}\n")
+    one = thesis.load_company(path)
+    result = thesis.score(one, samples=1024, seed=0)
+    assert result.verdict == "insufficient evidence" and result.leaning is not None
+    assert result.coverage.weight < 0.1
+    assert result.uncertainty is not None and result.uncertainty.distribution.sd > 0
+    top = result.uncertainty.diligence[:3]
+    assert all(not d.given and d.settles > 0 for d in top)
+    text = thesis.render(result, thesis.Format.markdown)
+    assert "What to diligence next" in text and top[0].input in text
+    old = thesis.score(one, samples=0, unknowns="leave_out")  # only when asked for
+    assert old.score == 100 and old.verdict == "insufficient evidence"

@@ -21,6 +21,7 @@ from thesis.engine.sensitivity import indices_from_outputs, pick_freeze, sobol_i
 from thesis.engine.space import Input
 from thesis.files.load import load_market, load_scorecard
 from thesis.models.distributions import Normal, Uniform
+from thesis.models.market import Prices
 from thesis.subjects import context, input_space
 
 # Ishigami & Homma (1990) with a = 7, b = 0.1 on [-pi, pi]^3; the indices are analytic, e.g.
@@ -275,6 +276,9 @@ def test_the_tornado_of_a_scorecard() -> None:
 @cache
 def dotcom() -> Compiled:
     market = load_market(EXAMPLES / "markets" / "dotcom-2000.yaml")
+    # an uncertain drawdown, so that the sample spans more than one stage of the cycle
+    market = market.model_copy(update={"prices": Prices.model_validate(
+        {"drawdown_from_peak": {"low": 0.0, "high": 0.6}})})
     return compile_scorecard(load_scorecard("bubble"), input_space(market), context(market))
 
 

@@ -23,7 +23,8 @@ def company(**moat) -> thesis.Company:
 
 
 def test_certain_inputs_give_a_certain_score() -> None:
-    result = thesis.score(company(end_to_end_solution=True, diffusion=0.4), "moat", samples=256)
+    result = thesis.score(company(end_to_end_solution=True, diffusion=0.4), "moat", samples=256,
+                          unknowns="leave_out")
     u = result.uncertainty
     assert u is not None
     assert u.distribution.sd == 0
@@ -62,7 +63,7 @@ def test_the_distribution_and_verdict_probabilities() -> None:
 def test_the_yes_no_driver_is_found() -> None:
     # two uncertain yes/no criteria with the same weight, one far more uncertain
     result = thesis.score(company(end_to_end_solution=0.5, speaks_industry_language=0.95),
-                          "moat", samples=2048, seed=1)
+                          "moat", samples=2048, seed=1, unknowns="leave_out")
     u = result.uncertainty
     assert u is not None
     assert u.drivers[0].input == "moat.end_to_end_solution"
@@ -107,7 +108,7 @@ def test_samples_zero_is_the_base_case_only() -> None:
 def test_monte_carlo_mean_converges_on_linear_evidence() -> None:
     # for a linear rule the base case (the probability) is the Monte Carlo mean
     result = thesis.score(company(end_to_end_solution=0.3), "moat", samples=2**14, seed=0,
-                          method="random")
+                          method="random", unknowns="leave_out")
     assert result.uncertainty is not None
     assert result.uncertainty.distribution.mean == pytest.approx(result.score, abs=1.0)
     assert np.isclose(result.score, 30.0)
@@ -191,9 +192,11 @@ def test_the_histogram_counts_every_sample() -> None:
 
 
 def test_what_would_move_a_company_verdict() -> None:
-    # one yes/no criterion: the score is 100 p; the moat bands start at 70, 50 and 30
-    result = thesis.score(company(end_to_end_solution=True), "moat", samples=0)
-    assert result.verdict == "durable moat"
+    # one yes/no criterion: the score is 100 p; the moat bands start at 70, 50 and 30. One
+    # criterion of sixteen is too little for a verdict: the score only leans to a band
+    result = thesis.score(company(end_to_end_solution=True), "moat", samples=0,
+                          unknowns="leave_out")
+    assert (result.verdict, result.leaning) == ("insufficient evidence", "durable moat")
     [change] = result.counterfactuals
     assert change.input == "moat.end_to_end_solution"
     assert change.direction == "down"

@@ -55,8 +55,8 @@ ChartOption = Annotated[Path | None, typer.Option(
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed: same seed, "
                                          "same output, on any machine.")]
 ScorecardOption = Annotated[str | None, typer.Option(
-    "--scorecard", help="A shipped scorecard name (thesis, moat, revenue, bubble) or a YAML "
-    "path; default: thesis for a company, bubble for a market.")]
+    "--scorecard", help="A shipped scorecard name (thesis, moat, revenue, traction, bubble) or "
+    "a YAML path; default: thesis for a company, bubble for a market.")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write here instead of stdout ('-' for stdout).")]
 StrictOption = Annotated[bool, typer.Option(

@@ -81,8 +81,9 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
     instead, which reads thin evidence as certain (asked for explicitly only). Below the
     scorecard's minimum coverage the verdict is "insufficient evidence", with its leaning.
 
-    `scorecard` is a loaded scorecard, a shipped name (`thesis`, `moat`, `revenue`, `bubble`)
-    or a path; by default the subject kind's own (`thesis` for companies, `bubble` for markets).
+    `scorecard` is a loaded scorecard, a shipped name (`thesis`, `moat`, `revenue`, `traction`,
+    `bubble`) or a path; by default the subject kind's own (`thesis` for companies, `bubble`
+    for markets).
     `progress`, if given, is called with (rows done, rows in all) as the Monte Carlo runs.
     """
     if not 0 <= samples <= MAX_SAMPLES:

@@ -10,6 +10,7 @@ engine needs only `input_space` and `context`; loading and checking need `catalo
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -64,9 +65,60 @@ class SubjectKind:
         return found
 
 
+NOT_STATED = "not stated"
+STAGES = ("pre_seed", "seed", "series_a", "series_b", "growth")
+"""The stages a company's free-text `stage` is read as (traction.yaml benchmarks ARR by stage;
+it has no ARR benchmark for pre-seed, where the SaaS Funding Napkin expects none)."""
+_LATER_ROUND = re.compile(r"series_[c-z]\+?|late(_stage)?|pre_ipo")
+"""Rounds after Series B read as growth stage: the Series C and D+ columns of the SaaS
+fundraising napkins (Point Nine 2016: US$12M+ ARR; Mostly Metrics 2022: US$15M+)."""
+
+
+def stage_of(stage: str | None) -> str:
+    """A company's stage as its context reads it: lower case, runs of spaces and hyphens as
+    "_" ("Series A" -> series_a, "pre-seed" -> pre_seed), later rounds (Series C, D, ...) as
+    growth; anything else, or nothing, is "not stated"."""
+    if stage is None:
+        return NOT_STATED
+    key = re.sub(r"[\s_-]+", "_", stage.strip().lower())
+    if key == "preseed":
+        key = "pre_seed"
+    if _LATER_ROUND.fullmatch(key):
+        key = "growth"
+    return key if key in STAGES else NOT_STATED
+
+
 def _company_context(company: BaseModel) -> dict[str, str]:
     assert isinstance(company, Company)
-    return {"layer": company.layer, "segment": company.segment or "not stated"}
+    return {"layer": company.layer, "segment": company.segment or NOT_STATED,
+            "stage": stage_of(company.stage)}
+
+
+T2D3_TRIPLES_TO_USD = 18.0e6
+"""T2D3 (Neeraj Agrawal, Battery Ventures, 2015): from ~US$2M ARR, triple twice (2 -> 6 ->
+18), then double three times (18 -> 36 -> 72 -> 144). A year that ends at or below US$18M is
+one of the triplings."""
+T2D3_DOUBLES_FROM_USD = 36.0e6
+"""A year that ends at or above US$36M is one of the doublings. Between US$18M and US$36M the
+multiple falls from 3 to 2 linearly in log ARR (assumption: the path itself steps at US$18M;
+the step is smoothed so crossing it is not a jump). Below US$2M the path has not started and
+beyond US$144M it has ended: the multiple is held at 3 and 2 (assumption: the nearest leg)."""
+
+
+def t2d3_multiple(arr_usd: Array) -> Array:
+    """The yearly ARR multiple T2D3 asks of a year that ends at this ARR: 3, falling to 2
+    between US$18M and US$36M; never rising with ARR."""
+    low, high = np.log(T2D3_TRIPLES_TO_USD), np.log(T2D3_DOUBLES_FROM_USD)
+    along = (np.log(np.maximum(arr_usd, 1.0)) - low) / (high - low)
+    out: Array = 3.0 - np.clip(along, 0.0, 1.0)
+    return out
+
+
+def _growth_vs_t2d3(growth_yoy: Array, arr_usd: Array) -> Array:
+    """This year's ARR multiple (1 + growth) over the multiple T2D3 asks at this ARR: 1.0 is
+    on the path. Rises with growth, and with ARR (T2D3 asks less as ARR grows)."""
+    out: Array = (1.0 + growth_yoy) / t2d3_multiple(arr_usd)
+    return out
 
 
 COMPANY = SubjectKind(
@@ -78,6 +130,8 @@ COMPANY = SubjectKind(
         Derived("market_pool.addressable_usd", "number",
                 ("market_pool.employees", "market_pool.median_wage_usd",
                  "market_pool.automatable_share"), _product, operator="x", signs=(1, 1, 1)),
+        Derived("revenue.growth_vs_t2d3", "number", ("revenue.growth_yoy", "revenue.arr_usd"),
+                _growth_vs_t2d3, operator="vs T2D3 at", signs=(1, 1)),
     ),
     fitted={RETENTION_6: InputKind("number", 0.0, 1.0)},
     context=_company_context,

@@ -208,7 +208,7 @@ def gate_row(g: GateResult, depth: int, what: str, given: dict[str, Given],
              retention: RetentionFit | None) -> Row:
     """A gate as a row: its test's state at the base case and what it does to `what`."""
     state = ("-" if g.holds is None else "holds" if g.holds == 1 else
-             "fails" if g.holds == 0 else f"holds p={g.holds:.2f}")
+             "does not hold" if g.holds == 0 else f"holds p={g.holds:.2f}")
     note = gate_effect(g, what)
     if g.status == "not_given":
         note = f"not given, so not checked: it {note}"
