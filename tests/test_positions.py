@@ -7,7 +7,7 @@ import pytest
 import thesis
 from tests.conftest import EXAMPLES
 from thesis.errors import InputError
-from thesis.files.load import load_positions
+from thesis.files.load import load_positions, shipped_positions
 
 
 def result_for(name: str) -> thesis.Result:
@@ -19,7 +19,7 @@ def stances(result: thesis.Result) -> dict[str, str]:
 
 
 def test_every_shipped_position_cites_a_seed_and_a_factor() -> None:
-    positions = load_positions()
+    positions = shipped_positions()
     assert len(positions.positions) >= 10
     speakers = {p.speaker.split(" (")[0] for p in positions.positions}
     assert {"Pat Grady", "Martin Casado", "Konstantine Buhler"} <= speakers
@@ -82,8 +82,8 @@ positions:
     with pytest.raises(InputError) as info:
         load_positions(path)
     text = [str(p).replace(str(path), "F") for p in info.value.problems]
-    assert text == ["F:14:9: positions[0].challenges_when[0]: a condition needs exactly one of "
-                    "at_least, at_most, equals"]
+    assert text == ["F:14:9: positions[0].challenges_when[0]: an input or a factor needs "
+                    "exactly one of at_least, at_most, in"]
     path.write_text(path.read_text().replace("{input: moat.end_to_end_solution}",
                                              "{input: moat.end_to_end_solution, at_most: 0.4}"))
     with pytest.raises(InputError) as info:

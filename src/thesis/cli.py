@@ -302,6 +302,40 @@ def validate_command(
         _fail(problems, 2)
 
 
+@app.command("positions")
+@user_errors
+def positions_command(
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Only the positions from this seed: its file name or its number "
+        "(004).", metavar="SEED")] = None,
+    subject: Annotated[str | None, typer.Option(
+        "--subject", help="Only the positions on a company or on a market.",
+        metavar="company|market")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """List the sources' positions with their citations (seed file, speaker, date, anchor)."""
+    from thesis.files.load import shipped_positions
+    from thesis.report.positions import render_positions
+
+    check_output(output)
+    layout = output_format(fmt, output)
+    if subject not in (None, "company", "market"):
+        raise UserError(f"--subject is company or market, not {subject!r}")
+    kinds = [subject] if subject else ["company", "market"]
+    sets = [shipped_positions(kind) for kind in kinds]
+    if source is not None:
+        sets = [s.model_copy(update={"positions": [p for p in s.positions
+                                                   if p.source.startswith(source)]})
+                for s in sets]
+        if not any(s.positions for s in sets):
+            raise UserError(f"no position cites {source!r}; seeds are named like "
+                            "004_cd6a7d5e8935a604.txt (or just 004)")
+    if layout is Format.html:
+        raise UserError("positions are listed as a table, markdown or json")
+    write_output(render_positions(sets, layout), output)
+
+
 @app.command("schema")
 @user_errors
 def schema_command(

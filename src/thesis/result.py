@@ -366,12 +366,35 @@ class PositionResult(ResultModel):
     claim: str
     about: str
     stance: Literal["backs", "challenges", "silent"]
+    """At the base case."""
+    because: str = ""
+    """Why the author takes that stance, in a few words."""
     our_score: float | None
-    """Our score of the factor the claim is about."""
+    """Our score of the factor the claim is about (or of the whole subject)."""
+    about_title: str = ""
+    weakest: list[str] = []
+    """The lowest-scoring criteria of that factor, worded, where they score under 50."""
     agrees: bool | None
     """None when the claim does not speak to this subject."""
+    backs_probability: float | None = None
+    challenges_probability: float | None = None
+    """Share of the Monte Carlo samples in which the author would back (challenge) it; None
+    at the base case only."""
 
     _shown = ("id", "stance")
+
+
+class DisagreementResult(ResultModel):
+    """Sources that contradict each other on this subject: who backs and who challenges it."""
+
+    id: str
+    about: str
+    backing: list[str]
+    challenging: list[str]
+    """Position ids, on each side of the disagreement, that take that stance here."""
+    note: str = ""
+
+    _shown = ("id", "backing", "challenging")
 
 
 class CompanyHeader(ResultModel):
@@ -457,6 +480,8 @@ class Result(ResultModel):
     retention: RetentionFit | None = None
     positions: list[PositionResult] = []
     """What the source documents' authors would say of this subject."""
+    disagreements: list[DisagreementResult] = []
+    """Where positions that contradict each other split on this subject."""
     provenance: Provenance
 
     _shown = ("subject", "scorecard", "score", "verdict")

@@ -25,14 +25,15 @@ from thesis.engine.retention import NOMINAL_COHORT
 from thesis.engine.runup import SOURCE as RUN_UP_SOURCE
 from thesis.engine.runup import run_up
 from thesis.engine.sampling import Method, SeedLike
-from thesis.engine.space import Input, InputSpace
-from thesis.engine.stances import judge
+from thesis.engine.space import Input
+from thesis.engine.stances import StanceCounts, View, judge
 from thesis.errors import InputError, NothingToScoreError, SubjectMismatchError, UserError
 from thesis.files.load import load_scorecard, shipped_positions
 from thesis.models.company import Company
 from thesis.models.distributions import Point
 from thesis.models.market import Market
-from thesis.models.scorecard import Factor, Gate, Prior, Scorecard
+from thesis.models.positions import Positions
+from thesis.models.scorecard import SCORE, Factor, Gate, Prior, Scorecard
 from thesis.result import (
     CompanyHeader,
     Comparison,
@@ -40,6 +41,7 @@ from thesis.result import (
     CoverageResult,
     CriterionResult,
     Diligence,
+    DisagreementResult,
     Driver,
     FactorDelta,
     FactorResult,
@@ -58,7 +60,14 @@ from thesis.result import (
     TornadoBar,
     Uncertainty,
 )
-from thesis.subjects import Subject, cohort_fit, compile_for, kind_of, undefined_ratios
+from thesis.subjects import (
+    Subject,
+    cohort_fit,
+    compile_for,
+    context,
+    kind_of,
+    undefined_ratios,
+)
 
 Progress = Callable[[int, int], None]
 CONFIDENCE = 0.95
@@ -97,8 +106,10 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
     compiled = _compile(subject, card, unknowns)
     evaluation = compiled(compiled.base_case())
     value = float(evaluation.composite[0])
+    stances = _Stances(subject, card, compiled)
     analysis = analyse(compiled, samples=samples, seed=seed, method=method,
-                       confidence=CONFIDENCE, progress=progress) if samples > 0 else None
+                       confidence=CONFIDENCE, progress=progress,
+                       observe=stances.observe) if samples > 0 else None
     factors = _factors(card, "", compiled, evaluation)
     coverage = _coverage(card, compiled, "")
     verdict, meaning, leaning = _verdict(card, value, coverage)
@@ -122,10 +133,12 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
             samples=0 if analysis is None else analysis.n, requested_samples=samples,
             seed=seed if isinstance(seed, int) else None, method=method),
     )
+    positions, disagreements = stances.results(evaluation, factors)
+    result = result.model_copy(update={"positions": positions,
+                                       "disagreements": disagreements})
     if isinstance(subject, Company):
         return result.model_copy(update={
-            "retention": _retention(subject), "market_regime": _regime(subject),
-            "positions": _positions(subject, card, compiled.space, factors)})
+            "retention": _retention(subject), "market_regime": _regime(subject)})
     return result.model_copy(update={"run_up": _run_up(subject)})
 
 
@@ -393,25 +406,78 @@ def _regime(company: Company) -> MarketRegime | None:
                         stage=None if reading.stage is None else reading.stage.title)
 
 
-def _positions(company: Company, card: Scorecard, space: InputSpace,
-               factors: list[FactorResult]) -> list[PositionResult]:
-    positions = shipped_positions()
-    if card.id != positions.scorecard:
-        return []
-    scores: dict[str, float] = {}
+class _Stances:
+    """The sources' positions on one subject: their stances at the base case and, counted as
+    the Monte Carlo runs, over the samples."""
 
-    def collect(items: list[FactorResult]) -> None:
-        for f in items:
-            if f.score is not None:
-                scores[f.path] = f.score
-            collect(f.factors)
+    def __init__(self, subject: Subject, card: Scorecard, compiled: Compiled) -> None:
+        positions = shipped_positions(kind_of(subject).name)
+        self.positions = positions if positions.scorecard == card.id else None
+        self.compiled = compiled
+        self.context = context(subject)
+        self.counts = StanceCounts(self.positions.positions if self.positions else [])
 
-    collect(factors)
-    return [PositionResult(id=p.id, speaker=p.speaker, source=p.source, date=p.date,
-                           anchor=p.anchor, claim=p.claim, about=p.about, stance=j.stance,
-                           our_score=j.our_score, agrees=j.agrees)
-            for p, j in zip(positions.positions,
-                            judge(positions, space, company.layer, scores), strict=True)]
+    def observe(self, x: np.ndarray, evaluation: Evaluation) -> None:
+        if self.positions is not None:
+            self.counts.add(self.view(x, evaluation))
+
+    def view(self, x: np.ndarray, evaluation: Evaluation) -> View:
+        card = self.compiled.scorecard
+        return View(value=self.compiled.reader(x), space=self.compiled.space,
+                    factors={**evaluation.factors, SCORE: evaluation.composite},
+                    bands=verdict_index(card, evaluation.composite),
+                    labels=[v.label for v in card.verdicts], stages=evaluation.stage,
+                    stage_ids=[s.id for s in card.stages], context=self.context)
+
+    def results(self, evaluation: Evaluation, factors: list[FactorResult]
+                ) -> tuple[list[PositionResult], list[DisagreementResult]]:
+        if self.positions is None:
+            return [], []
+        base = self.view(self.compiled.base_case(), evaluation)
+        titled = {f.path: f for f in _walk(factors)}
+        out = []
+        for p, j in zip(self.positions.positions, judge(self.positions, base, self.counts),
+                        strict=True):
+            factor = titled.get(p.about)
+            out.append(PositionResult(
+                id=p.id, speaker=p.speaker, source=p.source, date=p.date, anchor=p.anchor,
+                claim=p.claim, about=p.about, stance=j.stance,
+                because={"backs": p.backs_because, "challenges": p.challenges_because}.get(
+                    j.stance, ""),
+                our_score=j.our_score, agrees=j.agrees,
+                about_title=factor.title if factor else "overall score",
+                weakest=_weakest(factor) if factor else [],
+                backs_probability=j.backs, challenges_probability=j.challenges))
+        return out, _disagreements(self.positions, out)
+
+
+def _walk(factors: list[FactorResult]) -> list[FactorResult]:
+    return [x for f in factors for x in (f, *_walk(f.factors))]
+
+
+WEAK = 50.0
+"""A criterion under this reads as a weakness of its factor (the agreement line)."""
+
+
+def _weakest(factor: FactorResult, count: int = 3) -> list[str]:
+    scored = sorted((c for c in factor.criteria if c.score is not None and c.score < WEAK),
+                    key=lambda c: c.score or 0.0)
+    return [f"{c.id.replace('_', ' ')} {c.score:.0f}" for c in scored[:count]]
+
+
+def _disagreements(positions: Positions, results: list[PositionResult]
+                   ) -> list[DisagreementResult]:
+    """The disagreements whose sides split on this subject: some back, others challenge."""
+    stance = {p.id: p.stance for p in results}
+    out = []
+    for d in positions.disagreements:
+        members = [i for side in d.sides for i in side]
+        backing = [i for i in members if stance[i] == "backs"]
+        challenging = [i for i in members if stance[i] == "challenges"]
+        if backing and challenging:
+            out.append(DisagreementResult(id=d.id, about=d.about, backing=backing,
+                                          challenging=challenging, note=d.note))
+    return out
 
 
 def compare(result: Result, other: Result) -> Result:

@@ -22,12 +22,13 @@ do not depend on the block size. The engine prints nothing: `progress` hears abo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from thesis.defaults import DEFAULT_SAMPLES
-from thesis.engine.compile import Compiled
+from thesis.engine.compile import Compiled, Evaluation
 from thesis.engine.sampling import REPLICATES, DesignStream, Method, SeedLike
 from thesis.engine.sensitivity import (
     CONFIDENCE,
@@ -96,16 +97,22 @@ def swing_values(inp: Input) -> tuple[Array, bool]:
     return np.array([inp.quantile(TORNADO_LOW), inp.quantile(TORNADO_HIGH)]), False
 
 
+Observer = Callable[[Array, Evaluation], None]
+"""Hears each block of the Monte Carlo sample: its input values and their full evaluation."""
+
+
 def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLike = 0,
             method: Method = "sobol", replicates: int = REPLICATES,
             confidence: float = CONFIDENCE, progress: Progress | None = None,
-            block_rows: int = EVALUATION_ROWS) -> Analysis:
+            block_rows: int = EVALUATION_ROWS, observe: Observer | None = None) -> Analysis:
     """The score's sample, its stages, Sobol indices with `confidence` intervals across
     `replicates` independently scrambled runs (fewer for few samples), and the tornado.
 
     The N (k + 2) rows of the design are evaluated about `block_rows` at a time (the results do
     not depend on it), and `progress(done, total)` is called after each block with the rows
     evaluated so far and N (k + 2); the intervals and the tornado follow the last block.
+    `observe`, if given, hears every block of the N sample rows with its full evaluation (every
+    factor's score), for what is read per sample beyond the score (the sources' stances).
     """
     k = len(compiled.inputs)
     design = DesignStream(samples, 2 * k, seed, method, replicates)
@@ -113,7 +120,12 @@ def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLik
     stages = np.empty(n) if compiled.has_stages else None
 
     def sample(start: int, values: Array) -> Array:
-        composite, stage = compiled.composite_and_stage(values)
+        if observe is None:
+            composite, stage = compiled.composite_and_stage(values)
+        else:
+            evaluation = compiled(values)
+            observe(values, evaluation)
+            composite, stage = evaluation.composite, evaluation.stage
         if stages is not None and stage is not None:
             stages[start : start + len(values)] = stage
         return composite

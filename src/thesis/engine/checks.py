@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from thesis.engine.space import read_as
 from thesis.models.distributions import InputKind, Kind
-from thesis.models.positions import Positions
+from thesis.models.positions import Condition, Positions
 from thesis.models.scorecard import (
     FACTOR_PREFIX,
     SCORE,
@@ -136,20 +136,48 @@ def stage_problems(stages: list[Stage], inputs: dict[str, InputKind],
     return out
 
 
-def position_problems(positions: Positions, inputs: dict[str, InputKind],
-                      factors: set[str]) -> list[tuple[Loc, str]]:
-    """Check each position's factor and the paths its conditions read: (loc, message)."""
+def position_problems(positions: Positions, inputs: dict[str, InputKind], card: Scorecard
+                      ) -> list[tuple[Loc, str]]:
+    """Check each position's factor, and every path, band and stage its conditions name, against
+    the scorecard and the subject's inputs: (loc, message)."""
+    factors = {path for path, _ in card.walk()} | {SCORE}
     out: list[tuple[Loc, str]] = []
     for i, position in enumerate(positions.positions):
         if position.about not in factors:
-            out.append((("positions", i, "about"),
-                        f"no factor {position.about!r} in {positions.scorecard!r}"))
+            out.append((("positions", i, "about"), _no_factor(position.about, factors, card)))
         for key in ("backs_when", "challenges_when"):
             for j, cond in enumerate(getattr(position, key)):
-                loc = ("positions", i, key, j)
-                if cond.input is not None and cond.input not in inputs:
-                    out.append(((*loc, "input"), unknown(cond.input, inputs)))
-                if cond.factor is not None and cond.factor not in factors:
-                    out.append(((*loc, "factor"),
-                                f"no factor {cond.factor!r} in {positions.scorecard!r}"))
+                out.extend(_condition_problems(cond, ("positions", i, key, j), inputs, card,
+                                               factors))
     return out
+
+
+def _condition_problems(cond: Condition, loc: Loc, inputs: dict[str, InputKind],
+                        card: Scorecard, factors: set[str]) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    if cond.any is not None:
+        for k, sub in enumerate(cond.any):
+            out.extend(_condition_problems(sub, (*loc, "any", k), inputs, card, factors))
+    if cond.input is not None:
+        kind = inputs.get(cond.input)
+        if kind is None:
+            out.append(((*loc, "input"), unknown(cond.input, inputs)))
+        elif (kind.kind == "category") != (cond.among is not None):
+            out.append((loc, "use in: [choices] for a category, at_least/at_most otherwise"))
+        elif cond.among is not None and set(cond.among) - set(kind.choices):
+            out.append(((*loc, "in"), f"choices are {', '.join(kind.choices)}"))
+    if cond.factor is not None and cond.factor not in factors:
+        out.append(((*loc, "factor"), _no_factor(cond.factor, factors, card)))
+    labels = [v.label for v in card.verdicts]
+    if cond.verdict is not None and set(cond.verdict) - set(labels):
+        out.append(((*loc, "verdict"), f"{card.id!r} has the verdicts {', '.join(labels)}"))
+    stages = [s.id for s in card.stages]
+    if cond.stage is not None and set(cond.stage) - set(stages):
+        out.append(((*loc, "stage"), f"{card.id!r} has the stages {', '.join(stages) or 'none'}"))
+    return out
+
+
+def _no_factor(path: str, factors: set[str], card: Scorecard) -> str:
+    close = difflib.get_close_matches(path, sorted(factors), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"no factor {path!r} in {card.id!r}{hint}"

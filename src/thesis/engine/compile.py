@@ -291,17 +291,24 @@ class Compiled:
             raise ValueError(f"expected {len(self.inputs)} input columns, got {x.shape[1]}")
         return x
 
-    def _evaluate(self, x: Array, parts: _Parts) -> tuple[Array, Array | None]:
-        """The composite of the rows of `x` and, if `parts` keeps factors and the scorecard has
-        stages, their stage index; what `parts` asks for is collected on the way."""
+    def reader(self, x: Array) -> Callable[[str], Array]:
+        """The values of any input path in the space for the rows of `x`, derived ones
+        computed once; an input the scorecard does not sample is at its base case in every row
+        (what the sources' stances may read beyond the score)."""
         columns = {path: x[:, j] for path, j in self._column.items()}
         cache: dict[str, Array] = {}
 
-        def value(path: str) -> Array:
-            if path not in cache:
+        def value(path: str) -> Array:  # not recursive: a self-referencing closure is a cycle,
+            if path not in cache:       # which would keep every block's arrays until a GC
                 cache[path] = self.space.column(path, columns)
             return cache[path]
 
+        return value
+
+    def _evaluate(self, x: Array, parts: _Parts) -> tuple[Array, Array | None]:
+        """The composite of the rows of `x` and, if `parts` keeps factors and the scorecard has
+        stages, their stage index; what `parts` asks for is collected on the way."""
+        value = self.reader(x)
         composite = self._card(self._root, value, parts, len(x))
         stage = None
         if self._stages is not None and parts.factors is not None:

@@ -153,9 +153,13 @@ class InputSpace:
         return list(seen.values())
 
     def column(self, path: str, columns: dict[str, Array]) -> Array:
-        """The values of `path` given the sampled base `columns` (computing derived ones)."""
+        """The values of `path` given the sampled base `columns` (computing derived ones); a
+        base input that is not sampled is at its base case in every row."""
         if path in columns:
             return columns[path]
+        if path in self.inputs:
+            rows = len(next(iter(columns.values()))) if columns else 1
+            return np.full(rows, self.inputs[path].base())
         d = self.derived[path]
         return d.compute(*(self.column(n, columns) for n in d.needs))
 

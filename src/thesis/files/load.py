@@ -32,7 +32,7 @@ from thesis.models.company import Company
 from thesis.models.market import Market
 from thesis.models.positions import Positions
 from thesis.models.scorecard import Scorecard
-from thesis.subjects import KINDS, Subject, undefined_ratios
+from thesis.subjects import KINDS, Subject, SubjectName, undefined_ratios
 
 M = TypeVar("M", bound=BaseModel)
 U = TypeVar("U", bound=UserModel)
@@ -191,22 +191,21 @@ def dump_scorecard(card: Scorecard) -> dict[str, Any]:
     return card.model_dump(mode="json", exclude_defaults=True)
 
 
-def load_positions(path: str | Path | None = None) -> Positions:
-    """The shipped positions on companies, or a file of your own; every path is checked."""
-    target = Path(path) if path is not None else shipped_dir() / "positions" / "company.yaml"
-    doc = load_yaml(target)
+def load_positions(path: str | Path) -> Positions:
+    """A positions file (the shipped ones, or your own); every path, band and stage checked."""
+    doc = load_yaml(path)
     positions = _validated(Positions, doc, "positions")
     card = load_scorecard(positions.scorecard)
-    found = position_problems(positions, KINDS[positions.subject].catalogue(),
-                              {p for p, _ in card.walk()})
+    found = position_problems(positions, KINDS[positions.subject].catalogue(), card)
     if found:
         raise InputError([doc.problem(loc, msg) for loc, msg in found])
     return positions
 
 
 @functools.cache
-def shipped_positions() -> Positions:
-    return load_positions()
+def shipped_positions(subject: SubjectName = "company") -> Positions:
+    """The sources' shipped positions on companies or on markets."""
+    return load_positions(shipped_dir() / "positions" / f"{subject}.yaml")
 
 
 def check(path: str | Path) -> FileKind:

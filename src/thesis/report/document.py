@@ -144,6 +144,10 @@ def sections(result: Result) -> list[Section]:
         lines += [f"{d.title}: {fmt_score(d.score)} vs {fmt_score(d.other)} -> "
                   f"{d.contribution:+.1f}" for d in other.factors]
         out.append(Section(f"Compared with {other.subject}", lines))
+    if result.disagreements:
+        out.append(Section(f"Where the sources disagree about this "
+                           f"{'market' if isinstance(result.subject, MarketHeader) else 'company'}",
+                           disagreement_lines(result)))
     missing = [f"{f.title}: {_STATUS[f.status]}" for f in result.walk()
                if f.status == "nothing_given"]
     missing += [f"{f.title}: {g.question} (not given and no prior: not checked)"
@@ -426,7 +430,7 @@ def diligence(result: Result) -> list[str]:
     for d in named:
         interval = "" if d.settles_interval is None else (
             " [{:.0%}, {:.0%}]".format(*d.settles_interval))
-        state = ("not given (prior)" if not d.given else
+        state = ("not given: prior" if not d.given else
                  f"given as {describe_given(given.get(d.input), given, result.retention)}")
         out.append(f"{d.input} ({state}): learning it would settle {d.settles:.0%}{interval} "
                    f"of the verdict's uncertainty; {d.question}")
@@ -453,14 +457,41 @@ def spoken(result: Result) -> list[PositionResult]:
 
 
 def agreement(position: PositionResult) -> str:
-    if position.agrees is None:
-        return "not scored"
-    return "agrees" if position.agrees else "parts ways"
+    """In words a reader takes in at once: "would back it (long-tail domain knowledge); our
+    traditional moats score it 36 (two sided marketplace 0, category leader 0): parts ways"."""
+    p = position
+    verb = {"backs": "would back it", "challenges": "would challenge it"}.get(p.stance, "")
+    reason = f" ({p.because})" if p.because else ""
+    if p.our_score is None:
+        return f"{verb}{reason}; not scored by us"
+    weak = f" ({', '.join(p.weakest)})" if p.weakest and p.agrees is False else ""
+    verdict = "agrees" if p.agrees else "parts ways"
+    ours = ("our score is" if p.about == "score"
+            else f"our {p.about_title.lower()} scores it")
+    return f"{verb}{reason}; {ours} {fmt_score(p.our_score)}{weak}: {verdict}"
+
+
+def stance_odds(p: PositionResult) -> str:
+    """The stance, and how often it holds over the samples: `backs (87% of samples)`."""
+    share = {"backs": p.backs_probability, "challenges": p.challenges_probability}.get(p.stance)
+    return p.stance if share is None else f"{p.stance} ({share:.0%} of samples)"
+
+
+def disagreement_lines(result: Result) -> list[str]:
+    """Where sources that contradict each other split on this subject, one line each."""
+    by_id = {p.id: p for p in result.positions}
+
+    def side(ids: list[str]) -> str:
+        return "; ".join(f"{by_id[i].speaker}" + (f" ({by_id[i].because})" if by_id[i].because
+                                                   else "") for i in ids)
+
+    return [f"{d.about}: {side(d.backing)} back it; {side(d.challenging)} challenge it"
+            for d in result.disagreements]
 
 
 def _stance(p: PositionResult) -> Stance:
     return Stance(who=p.speaker, when=p.date, source=p.source, claim=p.claim, anchor=p.anchor,
-                  stance=p.stance, our_score=fmt_score(p.our_score), about=p.about,
+                  stance=stance_odds(p), our_score=fmt_score(p.our_score), about=p.about,
                   agreement=agreement(p))
 
 

@@ -39,10 +39,10 @@ def layout(doc: Document, chart_svg: str = "") -> str:
         cells = "".join(
             f"<tr><td>{escape(s.who)}, {escape(s.when)}</td><td>{escape(s.claim)}</td>"
             f"<td class='dim'>{escape(s.source)}: \"{escape(s.anchor)}\"</td>"
-            f"<td>{escape(s.stance)}</td><td class='num'>{s.our_score}</td>"
-            f"<td>{escape(s.agreement)}</td></tr>" for s in doc.stances)
+            f"<td>{escape(s.stance)}</td><td>{escape(s.agreement)}</td></tr>"
+            for s in doc.stances)
         parts.append("<h2>What the sources would say</h2><table><tr><th>who</th><th>claim</th>"
-                     "<th>anchor</th><th>stance</th><th>our score</th><th></th></tr>"
+                     "<th>anchor</th><th>stance</th><th>and our score</th></tr>"
                      f"{cells}</table>")
     parts += [f"<footer class='dim'><p>{escape(doc.footer)}</p></footer>", "</body></html>\n"]
     return "\n".join(parts)

@@ -25,11 +25,11 @@ def layout(doc: Document) -> str:
         lines += ["", f"## {section.heading}", "", *(f"- {line}" for line in section.lines)]
     if doc.stances:
         lines += ["", "## What the sources would say", "",
-                  "| who | when | claim | anchor | stance | our score | |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| who | when | claim | anchor | stance | and our score |",
+                  "|---|---|---|---|---|---|"]
         lines += [f"| {_cell(s.who)} | {s.when} | {_cell(s.claim)} | {s.source}: "
-                  f"\"{_cell(s.anchor)}\" | {s.stance} | {s.our_score} ({s.about}) | "
-                  f"{s.agreement} |" for s in doc.stances]
+                  f"\"{_cell(s.anchor)}\" | {s.stance} | {_cell(s.agreement)} |"
+                  for s in doc.stances]
     lines += ["", f"<sub>{_cell(doc.footer)}</sub>"]
     return "\n".join(lines) + "\n"
 

@@ -56,12 +56,11 @@ def stances_table(stances: list[Stance]) -> Table:
     table.add_column("who, when", ratio=2)
     table.add_column("claim", ratio=6)
     table.add_column("stance", min_width=10)
-    table.add_column("our score", justify="right", min_width=9)
-    table.add_column("", min_width=10)
+    table.add_column("and our score", ratio=4)
     for s in stances:
         table.add_row(f"{s.who}, {s.when} ({short_source(s.source)})", s.claim,
-                      Text(s.stance, style="red" if s.stance == "challenges" else "green"),
-                      s.our_score, s.agreement)
+                      Text(s.stance, style="red" if s.stance.startswith("challenges")
+                           else "green"), s.agreement)
     return table
 
 
