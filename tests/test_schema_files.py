@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 from thesis.cli import app
 
 
-@pytest.mark.parametrize("kind", ["company", "scorecard"])
+@pytest.mark.parametrize("kind", ["company", "market", "scorecard", "lens"])
 def test_committed_schema_matches_the_models(kind: str) -> None:
     committed = json.loads((ROOT / "docs" / "schema" / f"{kind}.schema.json").read_text())
     generated = json.loads(CliRunner().invoke(app, ["schema", kind]).stdout)

@@ -282,7 +282,7 @@ app.command("bubble", help="Read a market with the six-factor bubble scorecard (
 @user_errors
 def validate_command(
     files: Annotated[list[Path], typer.Argument(
-        help="Company, market, scorecard or positions YAML files.", metavar="FILE...")],
+        help="Company, market, scorecard, positions or lens YAML files.", metavar="FILE...")],
     strict: StrictOption = False,
 ) -> None:
     """Check files without scoring them, following their links (a company's market, a market's
@@ -339,7 +339,7 @@ def positions_command(
 @app.command("schema")
 @user_errors
 def schema_command(
-    kind: Annotated[str, typer.Argument(help="company, market, scorecard or positions")],
+    kind: Annotated[str, typer.Argument(help="company, market, scorecard, positions or lens")],
     output: OutputOption = None,
 ) -> None:
     """Print the JSON Schema of a kind of file, for editor validation of YAML."""

@@ -397,6 +397,27 @@ class DisagreementResult(ResultModel):
     _shown = ("id", "backing", "challenging")
 
 
+class LensResult(ResultModel):
+    """The same subject through one source's eyes: the scorecard as that source would weigh it
+    (`thesis.engine.lens`), its score, verdict, and what moves it from ours."""
+
+    id: str
+    title: str
+    speaker: str
+    scorecard: str
+    """The lensed card's id (`thesis_casado`)."""
+    score: float
+    verdict: str
+    verdict_probability: float | None
+    """Share of the Monte Carlo samples in the lens's own base-case verdict; None at the base
+    case only."""
+    factors: list[FactorDelta]
+    """Factor by factor, the lens's part of its score minus ours (share x score), largest
+    first."""
+
+    _shown = ("id", "score", "verdict")
+
+
 class CompanyHeader(ResultModel):
     """The company, as its file describes it."""
 
@@ -482,6 +503,8 @@ class Result(ResultModel):
     """What the source documents' authors would say of this subject."""
     disagreements: list[DisagreementResult] = []
     """Where positions that contradict each other split on this subject."""
+    lenses: list[LensResult] = []
+    """The same subject through each source's eyes (the shipped lenses of this scorecard)."""
     provenance: Provenance
 
     _shown = ("subject", "scorecard", "score", "verdict")

@@ -21,16 +21,19 @@ from thesis.defaults import DEFAULT_SAMPLES, MAX_SAMPLES
 from thesis.engine.analysis import Analysis, analyse, verdict_index
 from thesis.engine.compile import Compiled, Evaluation, Unknowns
 from thesis.engine.counterfactual import counterfactuals
+from thesis.engine.lens import apply as apply_lens
 from thesis.engine.retention import NOMINAL_COHORT
 from thesis.engine.runup import SOURCE as RUN_UP_SOURCE
 from thesis.engine.runup import run_up
-from thesis.engine.sampling import Method, SeedLike
+from thesis.engine.sampling import DesignStream, Method, SeedLike
 from thesis.engine.space import Input
 from thesis.engine.stances import StanceCounts, View, judge
 from thesis.errors import InputError, NothingToScoreError, SubjectMismatchError, UserError
+from thesis.files.lenses import shipped_lenses
 from thesis.files.load import load_scorecard, shipped_positions
 from thesis.models.company import Company
 from thesis.models.distributions import Point
+from thesis.models.lens import Lens
 from thesis.models.market import Market
 from thesis.models.positions import Positions
 from thesis.models.scorecard import SCORE, Factor, Gate, Prior, Scorecard
@@ -47,6 +50,7 @@ from thesis.result import (
     FactorResult,
     GateResult,
     Given,
+    LensResult,
     MarketHeader,
     MarketRegime,
     PositionResult,
@@ -134,8 +138,10 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
             seed=seed if isinstance(seed, int) else None, method=method),
     )
     positions, disagreements = stances.results(evaluation, factors)
-    result = result.model_copy(update={"positions": positions,
-                                       "disagreements": disagreements})
+    result = result.model_copy(update={
+        "positions": positions, "disagreements": disagreements,
+        "lenses": [_lens(subject, card, lens, factors, unknowns, samples, seed, method)
+                   for lens in shipped_lenses(card.id)]})
     if isinstance(subject, Company):
         return result.model_copy(update={
             "retention": _retention(subject), "market_regime": _regime(subject)})
@@ -478,6 +484,29 @@ def _disagreements(positions: Positions, results: list[PositionResult]
             out.append(DisagreementResult(id=d.id, about=d.about, backing=backing,
                                           challenging=challenging, note=d.note))
     return out
+
+
+def _lens(subject: Subject, card: Scorecard, lens: Lens, ours: list[FactorResult],
+          unknowns: Unknowns, samples: int, seed: SeedLike, method: Method) -> LensResult:
+    """The subject through one lens: the lensed card's base case, how often its verdict holds
+    over a sample of its own inputs (the score only: no indices), and the factors that move it
+    from our reading."""
+    lensed = apply_lens(card, lens)
+    compiled = _compile(subject, lensed, unknowns)
+    evaluation = compiled(compiled.base_case())
+    value = float(evaluation.composite[0])
+    verdict = _verdict(lensed, value, _coverage(lensed, compiled, ""))[0]
+    probability = None
+    if samples > 0:
+        design = DesignStream(samples, len(compiled.inputs), seed, method)
+        bands = verdict_index(lensed, compiled.composite(compiled.draw(design.rows(0, design.n))))
+        probability = float(np.mean(bands == verdict_index(lensed, np.array([value]))[0]))
+    theirs = {f.id: f for f in _factors(lensed, "", compiled, evaluation)}
+    deltas = [_delta(theirs[f.id], f) for f in ours if f.id in theirs]
+    deltas.sort(key=lambda d: -abs(d.contribution))
+    return LensResult(id=lens.id, title=lens.title, speaker=lens.speaker, scorecard=lensed.id,
+                      score=value, verdict=verdict, verdict_probability=probability,
+                      factors=deltas)
 
 
 def compare(result: Result, other: Result) -> Result:

@@ -1,8 +1,9 @@
 """The one registry of the kinds of file `thesis` reads: how each is recognised, and its model.
 
-A file says what it is by its tell-tale keys (a scorecard has `factors`, a market `as_of`, a
-company `layer`); `sniff` reads them, so `thesis validate` and `thesis score` take any kind
-and a file of the wrong kind is named as such rather than drowned in field errors.
+A file says what it is by its tell-tale keys (a scorecard has `factors`, positions
+`positions`, a lens `scorecards`, a market `as_of`, a company `layer`); `sniff` reads them, so
+`thesis validate` and `thesis score` take any kind and a file of the wrong kind is named as such
+rather than drowned in field errors.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-FileKind = Literal["company", "market", "scorecard", "positions"]
-KINDS: tuple[FileKind, ...] = ("company", "market", "scorecard", "positions")
+FileKind = Literal["company", "market", "scorecard", "positions", "lens"]
+KINDS: tuple[FileKind, ...] = ("company", "market", "scorecard", "positions", "lens")
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -25,6 +26,8 @@ def sniff(data: Any) -> FileKind | None:
         return "scorecard"
     if "positions" in data:
         return "positions"
+    if "scorecards" in data:
+        return "lens"
     if "as_of" in data and "layer" not in data:
         return "market"
     if "layer" in data and "as_of" not in data:
@@ -46,6 +49,10 @@ def model_of(kind: FileKind) -> type[BaseModel]:
         from thesis.models.scorecard import Scorecard
 
         return Scorecard
+    if kind == "lens":
+        from thesis.models.lens import Lens
+
+        return Lens
     from thesis.models.positions import Positions
 
     return Positions

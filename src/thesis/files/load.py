@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from thesis.engine.checks import position_problems, problems_against
 from thesis.engine.runup import run_up
 from thesis.errors import InputError, PlausibilityWarning, Problem
+from thesis.files.cache import load_cached
 from thesis.files.kinds import FileKind, sniff
 from thesis.files.plausibility import warnings_of
 from thesis.files.prices import closes_of
@@ -159,8 +160,16 @@ def _cached_scorecard(path: Path, chain: tuple[Path, ...], mtime_ns: int,
     return _load_scorecard_file(path, chain)
 
 
+def _document(path: str | Path) -> Document:
+    """A rule file's document: a shipped one from the parse cache (`thesis.files.cache`)."""
+    target = Path(path)
+    if target.resolve().is_relative_to(shipped_dir().resolve()):
+        return load_cached(target)
+    return load_yaml(target)
+
+
 def _load_scorecard_file(path: Path, chain: tuple[Path, ...]) -> Scorecard:
-    doc = load_yaml(path)
+    doc = _document(path)
     card = _validated(Scorecard, doc, "scorecard")
     found: list[Problem] = [doc.problem(loc, msg) for loc, msg in
                             problems_against(card, KINDS[card.subject].catalogue())]
@@ -193,7 +202,7 @@ def dump_scorecard(card: Scorecard) -> dict[str, Any]:
 
 def load_positions(path: str | Path) -> Positions:
     """A positions file (the shipped ones, or your own); every path, band and stage checked."""
-    doc = load_yaml(path)
+    doc = _document(path)
     positions = _validated(Positions, doc, "positions")
     card = load_scorecard(positions.scorecard)
     found = position_problems(positions, KINDS[positions.subject].catalogue(), card)
@@ -218,6 +227,10 @@ def check(path: str | Path) -> FileKind:
         load_scorecard(Path(path))
     elif kind == "positions":
         load_positions(path)
+    elif kind == "lens":
+        from thesis.files.lenses import load_lens  # it loads scorecards through this module
+
+        load_lens(Path(path))
     elif kind == "market":
         _warned(_market(path, doc))
     else:

@@ -144,6 +144,9 @@ def sections(result: Result) -> list[Section]:
         lines += [f"{d.title}: {fmt_score(d.score)} vs {fmt_score(d.other)} -> "
                   f"{d.contribution:+.1f}" for d in other.factors]
         out.append(Section(f"Compared with {other.subject}", lines))
+    if result.lenses:
+        out.append(Section("Through each source's eyes (the same inputs, the scorecard as each "
+                           "source would weigh it: docs/lenses.md)", lens_lines(result)))
     if result.disagreements:
         out.append(Section(f"Where the sources disagree about this "
                            f"{'market' if isinstance(result.subject, MarketHeader) else 'company'}",
@@ -487,6 +490,27 @@ def disagreement_lines(result: Result) -> list[str]:
 
     return [f"{d.about}: {side(d.backing)} back it; {side(d.challenging)} challenge it"
             for d in result.disagreements]
+
+
+SHOWN_LENS_FACTORS = 3
+
+
+def lens_lines(result: Result) -> list[str]:
+    """One line per lens: its score and verdict, how often that verdict holds, and the factors
+    that move it most from our reading."""
+    out = []
+    for lens in result.lenses:
+        odds = ("" if lens.verdict_probability is None
+                else f" ({lens.verdict_probability:.0%} of samples)")
+        moved = [f"{d.title} {d.contribution:+.1f}" for d in lens.factors[:SHOWN_LENS_FACTORS]
+                 if abs(d.contribution) >= 0.05]
+        gated = lens.score - result.score - sum(d.contribution for d in lens.factors)
+        if abs(gated) >= 0.05:  # what the factors' mean does not explain: the card's gates
+            moved.append(f"the card's gates {gated:+.1f}")
+        why = f", most from: {'; '.join(moved)}" if moved else ""
+        out.append(f"{lens.title}: {fmt_score(lens.score)}, {lens.verdict}{odds}; "
+                   f"{lens.score - result.score:+.1f} against ours{why}")
+    return out
 
 
 def _stance(p: PositionResult) -> Stance:
