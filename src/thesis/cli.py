@@ -325,9 +325,12 @@ def positions_command(
     kinds = [subject] if subject else ["company", "market"]
     sets = [shipped_positions(kind) for kind in kinds]
     if source is not None:
-        sets = [s.model_copy(update={"positions": [p for p in s.positions
-                                                   if p.source.startswith(source)]})
-                for s in sets]
+        kept = {p.id for s in sets for p in s.positions if p.source.startswith(source)}
+        sets = [s.model_copy(update={
+            "positions": [p for p in s.positions if p.id in kept],
+            "disagreements": [d for d in s.disagreements
+                              if all(i in kept for side in d.sides for i in side)]})
+            for s in sets]
         if not any(s.positions for s in sets):
             raise UserError(f"no position cites {source!r}; seeds are named like "
                             "004_cd6a7d5e8935a604.txt (or just 004)")

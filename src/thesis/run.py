@@ -27,7 +27,7 @@ from thesis.engine.runup import SOURCE as RUN_UP_SOURCE
 from thesis.engine.runup import run_up
 from thesis.engine.sampling import DesignStream, Method, SeedLike
 from thesis.engine.space import Input
-from thesis.engine.stances import StanceCounts, View, judge
+from thesis.engine.stances import StanceCounts, View, judge, reads
 from thesis.errors import InputError, NothingToScoreError, SubjectMismatchError, UserError
 from thesis.files.lenses import shipped_lenses
 from thesis.files.load import load_scorecard, shipped_positions
@@ -126,7 +126,7 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
         factors=factors, gates=_gates(card.gates, "", compiled, evaluation),
         coverage=coverage,
         inputs=_inputs(compiled),
-        not_scored=sorted(set(compiled.space.inputs) - set(compiled.names)),
+        not_scored=sorted(set(compiled.space.inputs) - set(compiled.names) - stances.reads),
         uncertainty=None if analysis is None else _uncertainty(compiled, analysis, seed),
         counterfactuals=_counterfactuals(compiled),
         stage=_stage(card, evaluation, analysis),
@@ -422,6 +422,8 @@ class _Stances:
         self.compiled = compiled
         self.context = context(subject)
         self.counts = StanceCounts(self.positions.positions if self.positions else [])
+        self.reads = reads(self.positions) if self.positions else set()
+        """The inputs the positions read: given figures a position uses are not set aside."""
 
     def observe(self, x: np.ndarray, evaluation: Evaluation) -> None:
         if self.positions is not None:

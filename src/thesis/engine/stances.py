@@ -5,7 +5,9 @@ composite, the verdict band and the market stage of each row, and the subject's 
 segment). The base case is one such row, where yes/no evidence holds its probability and a
 category is `EXPECTED` (a category condition then holds when its choices carry at least half the
 probability); the Monte Carlo sample is N rows, so a stance comes with the probability that its
-conditions hold over the samples (`StanceCounts`, filled a block of rows at a time).
+conditions hold over the samples (`StanceCounts`, filled a block of rows at a time). An input
+that only positions read (not the scorecard) is not sampled: it holds its base case in every
+row, so a stance that turns on it alone has a probability of 0 or 1.
 """
 
 from __future__ import annotations
@@ -112,6 +114,16 @@ def judge(positions: Positions, base: View, counts: StanceCounts | None = None
             float(counts.backs[i] / counts.rows) if sampled and counts else None,
             float(counts.challenges[i] / counts.rows) if sampled and counts else None))
     return out
+
+
+def reads(positions: Positions) -> set[str]:
+    """Every input path the positions' conditions read."""
+    def paths(conditions: list[Condition]) -> set[str]:
+        found = {c.input for c in conditions if c.input is not None}
+        return found.union(*(paths(c.any) for c in conditions if c.any is not None))
+
+    return set().union(*(paths(p.backs_when) | paths(p.challenges_when)
+                         for p in positions.positions))
 
 
 def _all(conditions: list[Condition], view: View) -> Mask:

@@ -55,6 +55,21 @@ Wage = Annotated[Distribution, Domain(0.0, plausible=(1.0e3, 5.0e5))]
 Labor Statistics' Occupational Employment and Wage Statistics top-code annual wages near
 US$240,000, so no occupation's median is far above it; under US$1,000 a year reads as an hourly
 figure."""
+LabourRatio = Annotated[Distribution, Domain(0.0, plausible=(0.1, 50.0))]
+"""A ratio of what the labour a product replaces costs to what the product charges for the same
+work. Plausible from 0.1 to 50 (assumption, no history bounds it): at 0.1 the product costs ten
+times the people it replaces, which seed 004 says cannot be charged for at all ("就是因为人力很便宜
+AI 很贵"); above 50 it would be priced at 2% of the work it does; 300 for "3x" (a percentage) is
+the likelier slip."""
+Generation = Annotated[Distribution, Domain(1.0, plausible=(1.0, 5.0))]
+"""Which generation of its category a product is, counting from 1 (the first of its kind).
+Plausible up to 5: seed 002's winners came in the third generation (Google in search, Facebook
+in social networks, "谷歌是第三代搜索产品，Facebook 是第三代社交网络"); a fifth generation of an AI
+category within a few years is already generous (assumption)."""
+Commitments = Annotated[Distribution, Domain(0.0, plausible=(0.0, 100.0))]
+"""Spending and debt commitments in years of revenue. Plausible up to 100: seed 004's extreme
+case, OpenAI's ~US$1-1.5T of commitments against a ~US$20-30B year-end run rate, is ~35-75
+years ("他一年 1000 亿 他也还不起 1.5 T"); 100 leaves room above it."""
 Pricing = Annotated[Categorical, Choices("seat", "usage", "outcome")]
 Budget = Annotated[Categorical, Choices("labour", "software", "new_spend")]
 
@@ -129,6 +144,14 @@ class Moat(UserModel):
     distribution: Reach | None = Field(
         default=None, description="who owns the route to users (seed 004): none, borrowed, "
         "owned, or probabilities over them")
+    deploys_inside_customer: Evidence | None = Field(
+        default=None, description="deploys and implements its product inside each customer's "
+        "business processes with its own people (as Palantir does), rather than handing over "
+        f"a general tool (seed 004); {YES_NO}")
+    category_generation: Generation | None = Field(
+        default=None, description="count, at least 1: which generation of products in its "
+        "category this one is - 1 for the first of its kind, 3 for Google in search (seed 002: "
+        "winners often take two or three generations)")
 
 
 class MarketPool(UserModel):
@@ -141,6 +164,11 @@ class MarketPool(UserModel):
     automatable_share: Rate | None = Field(
         default=None, description="share of that labour the product can take on today, a "
         "fraction (0.3)")
+    labour_cost_to_price: LabourRatio | None = Field(
+        default=None, description="ratio: what the labour the product replaces costs the buyer "
+        "for a piece of work, over what the product charges for the same work (3.0 = the "
+        "people cost three times the price; below 1.0 the AI costs more than the labour it "
+        "replaces; seed 004)")
 
 
 class Workflow(UserModel):
@@ -155,6 +183,18 @@ class Workflow(UserModel):
     proven_in_production: Evidence | None = Field(
         default=None, description="proven by winning in real work rather than on academic "
         f"benchmarks; {YES_NO}")
+    verifiable_output: Evidence | None = Field(
+        default=None, description="its output can be checked right or wrong against a clear "
+        "target (tests pass, accounts reconcile), so it can be trained on and scaled (seeds "
+        f"004, 003, 001); {YES_NO}")
+    delivers_the_work: Evidence | None = Field(
+        default=None, description="it delivers the finished work itself - agents or an "
+        "AI-native service doing the job - rather than selling a tool the customer's people "
+        f"operate (seeds 003, 001); {YES_NO}")
+    human_review: Evidence | None = Field(
+        default=None, description="a person reviews, corrects or signs off each output before "
+        "it counts: the product is built around a human operator (seeds 002 and 003 disagree "
+        f"on whether that lasts); {YES_NO}")
 
 
 class GrossMargin(UserModel):
@@ -165,6 +205,10 @@ class GrossMargin(UserModel):
         "revenue does not cover its direct costs)")
     in_24_months: Margin | None = Field(
         default=None, description="the gross margin expected in 24 months, a fraction")
+    thin_by_choice: Evidence | None = Field(
+        default=None, description="today's margin is low because the board chose distribution "
+        "over margin (priced to win users while capital is cheap), not because its costs force "
+        f"it (seed 002); {YES_NO}")
 
 
 class Revenue(UserModel):
@@ -184,6 +228,9 @@ class Revenue(UserModel):
     pilot_share: Rate | None = Field(
         default=None, description="share of revenue in paid pilots or experimental budgets, "
         "a fraction")
+    top_customer_share: Rate | None = Field(
+        default=None, description="share of revenue from the single largest customer, a "
+        "fraction (0.3 = 30%)")
     gross_margin: GrossMargin = Field(
         default=GrossMargin(), description="gross margin today and in 24 months, fractions")
     pricing_model: Pricing | None = Field(
@@ -192,6 +239,19 @@ class Revenue(UserModel):
     replaces: Budget | None = Field(
         default=None, description="whose budget it comes from: labour, software, new_spend, "
         "or probabilities over them")
+
+
+class Financing(UserModel):
+    """How the company pays for itself: seed 004's test that returns must repay what was borrowed
+    ("能不能够还你前面泡沫欠的债"), at the level of one company."""
+
+    debt_share: Rate | None = Field(
+        default=None, description="share of the money the company has raised that is debt "
+        "(loans, bonds, venture debt) rather than equity, a fraction (0.2 = a fifth)")
+    commitments_to_revenue: Commitments | None = Field(
+        default=None, description="ratio, in years of revenue: the company's spending and debt "
+        "commitments (compute contracts, leases, loans) over its annual revenue (15 = fifteen "
+        "years of revenue)")
 
 
 class CohortCurve(UserModel):
@@ -263,3 +323,5 @@ class Company(UserModel):
                                     "addresses (seed 001)")
     workflow: Workflow = Field(default=Workflow(), description="specialisation into a "
                                "production line (seed 001)")
+    financing: Financing = Field(default=Financing(), description="debt and commitments against "
+                                 "revenue (seed 004)")
