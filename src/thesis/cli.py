@@ -339,6 +339,9 @@ def positions_command(
     write_output(render_positions(sets, layout), output)
 
 
+import thesis.batch_cli  # noqa: E402, F401 - registers `thesis batch`, built on the helpers above
+
+
 @app.command("schema")
 @user_errors
 def schema_command(

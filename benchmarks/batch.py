@@ -1,0 +1,223 @@
+"""Wall time and peak memory of `thesis batch` on a folder of company files and a pipeline CSV.
+
+    python benchmarks/batch.py                          # 1,000 companies, default samples
+    python benchmarks/batch.py --count 10000 --samples 256 --jobs 2
+
+Writes, in a temporary folder, `--count` company files made from the shipped examples with
+varied values (every yes/no input redrawn, every number scaled by 0.7-1.3 within its domain,
+one name each) plus one file that does not validate, and the same companies as one pipeline
+CSV in the compact syntax (without cohorts, which a cell cannot hold). Then runs
+`python -m thesis batch` on each, with each `--jobs` asked for, as a subprocess: wall time, CPU
+time and the peak resident set size of the largest process (the parent or one worker, from
+`os.wait4`). Also times one subject's parts in this process (loading, scoring at the samples
+asked for and at 0) to show what dominates. Prints a markdown report and writes it to
+benchmarks/batch.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from thesis.models.distributions import InputKind
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "companies"
+MARKETS = ROOT / "examples" / "markets"
+BROKEN = "name: Broken\nlayer: application\nmoat:\n  customer_trust: 1.5\n"
+
+
+def vary(data: dict[str, Any], rng: random.Random, prefix: str = "") -> dict[str, Any]:
+    """A copy of a company's data with every yes/no input redrawn and every number scaled."""
+    from thesis.files.pipeline import columns
+
+    kinds = columns()
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        kind = kinds.get(path)
+        if kind is not None and kind.kind == "evidence":
+            value = round(rng.uniform(0.0, 1.0), 2)
+        elif kind is not None and kind.kind == "number":
+            factor = rng.uniform(0.7, 1.3)
+            value = ({k: v if k in ("alpha", "beta") else scaled(v, factor, kind)
+                      for k, v in value.items()}
+                     if isinstance(value, dict) else scaled(value, factor, kind))
+        elif isinstance(value, dict) and kind is None:
+            value = vary(value, rng, f"{path}.")
+        out[key] = value
+    return out
+
+
+def scaled(x: float, factor: float, kind: InputKind) -> float:
+    """x times factor, kept in the field's domain, to 4 significant figures."""
+    return float(f"{min(max(x * factor, kind.low), kind.high):.4g}")
+
+
+def companies(count: int, seed: int = 0) -> list[dict[str, Any]]:
+    """`count` valid companies varied from the shipped examples (a variation that does not
+    validate keeps the example's values)."""
+    from pydantic import ValidationError
+
+    from thesis.files.yaml import load
+    from thesis.models.company import Company
+
+    templates = [load(p).data for p in sorted(EXAMPLES.glob("*.yaml"))]
+    for data in templates:
+        if "market" in data:
+            data["market"] = str((EXAMPLES / data["market"]).resolve())
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        template = templates[i % len(templates)]
+        data = vary(template, rng)
+        try:
+            Company.model_validate(data)
+        except ValidationError:
+            data = dict(template)
+        data["name"] = f"{template['name']} #{i:05d}"
+        out.append(data)
+    return out
+
+
+def compact(value: Any) -> str:
+    """A YAML value as a pipeline cell (the syntax of thesis.files.pipeline)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        if set(value) in ({"low", "high"}, {"low", "mode", "high"}):
+            return "..".join(str(value[k]) for k in ("low", "mode", "high") if k in value)
+        return ";".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+def cells(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    from thesis.files.pipeline import columns
+
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if path in columns():
+            out[path] = compact(value)
+        elif isinstance(value, dict):
+            out.update(cells(value, f"{path}."))
+    return out
+
+
+def write_inputs(folder: Path, count: int) -> tuple[Path, Path]:
+    """The folder of company files (one broken) and the pipeline CSV, written under `folder`."""
+    import csv
+
+    from thesis.files.pipeline import columns
+
+    files = folder / "companies"
+    files.mkdir()
+    made = companies(count)
+    for i, data in enumerate(made):
+        # JSON is YAML: no YAML writer needed
+        (files / f"company-{i:05d}.yaml").write_text(json.dumps(data), encoding="utf-8")
+    (files / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    rows = [cells(data) for data in made]
+    header = [c for c in columns() if any(c in row for row in rows)]
+    pipeline = folder / "pipeline.csv"
+    with pipeline.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return files, pipeline
+
+
+def run_batch(target: Path, jobs: int, samples: int, out: Path) -> dict[str, float]:
+    """`thesis batch` in a subprocess: wall and CPU seconds, peak RSS (MB) of its largest
+    process, and how many rows it ranked."""
+    command = [sys.executable, "-m", "thesis", "batch", str(target), "--jobs", str(jobs),
+               "--samples", str(samples), "-f", "csv", "-o", str(out)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    assert proc.stderr is not None
+    errors = proc.stderr.read()
+    proc.stderr.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 2):
+        raise RuntimeError(f"{' '.join(command)} exited {code}: {errors}")
+    scale = 2**20 if sys.platform == "darwin" else 2**10  # ru_maxrss: bytes on macOS, else kB
+    ranked = len(out.read_text(encoding="utf-8").splitlines()) - 1  # one line a row
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "peak_mb": usage.ru_maxrss / scale, "ranked": ranked,
+            "failed": sum(not line.startswith("warning:") for line in errors.splitlines())}
+
+
+def parts(samples: int) -> list[str]:
+    """One subject's costs in this process, median over the shipped examples (warm caches)."""
+    import thesis
+
+    paths = sorted(EXAMPLES.glob("*.yaml"))
+    thesis.score(thesis.load(paths[0]), samples=samples)  # the one-off start-up
+    load, scored, base = [], [], []
+    for path in paths:
+        start = time.perf_counter()
+        subject = thesis.load(path)
+        load.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        thesis.score(subject, samples=samples)
+        scored.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        thesis.score(subject, samples=0)
+        base.append(time.perf_counter() - start)
+    return ["| part | median s |", "|---|---:|",
+            f"| load a company file | {statistics.median(load):.3f} |",
+            f"| `thesis.score` at {samples:,} samples | {statistics.median(scored):.3f} |",
+            f"| `thesis.score` at 0 samples (base case, lenses, positions) "
+            f"| {statistics.median(base):.3f} |"]
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--samples", type=int, default=4096)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-csv", action="store_true", help="time the folder only")
+    args = parser.parse_args(argv)
+    lines = [f"# `thesis batch`\n\n{platform.platform()}, Python {platform.python_version()}, "
+             f"{os.cpu_count()} cores, load average before "
+             f"{os.getloadavg()[0]:.1f}. Command: "
+             f"`{' '.join(['python benchmarks/batch.py', *argv])}`.\n",
+             f"{args.count:,} companies varied from the shipped examples, {args.samples:,} "
+             "samples each, seed 0. Folder: one file each plus one broken file. Pipeline: the "
+             "same companies as one CSV, without cohorts. Peak RSS: the largest process.\n",
+             "| input | jobs | ranked | failed | wall s | per subject ms | CPU s | peak RSS MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    print("\n".join(lines), flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        files, pipeline = write_inputs(Path(tmp), args.count)
+        targets = [("folder", files)] + ([] if args.no_csv else [("pipeline CSV", pipeline)])
+        for label, target in targets:
+            for jobs in args.jobs:
+                r = run_batch(target, jobs, args.samples, Path(tmp) / "ranked.csv")
+                row = (f"| {label} | {jobs} | {int(r['ranked']):,} | {int(r['failed'])} "
+                       f"| {r['wall']:.1f} | {1000 * r['wall'] / args.count:.0f} "
+                       f"| {r['cpu']:.1f} | {r['peak_mb']:.0f} |")
+                lines.append(row)
+                print(row, flush=True)
+    lines += ["", "One subject's parts, in one process after the start-up:", "",
+              *parts(args.samples)]
+    print("\n".join(lines[-6:]))
+    (ROOT / "benchmarks" / "batch.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
