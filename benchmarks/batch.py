@@ -1,22 +1,24 @@
 """Wall time and peak memory of `thesis batch` on a folder of company files and a pipeline CSV.
 
     python benchmarks/batch.py                          # 1,000 companies, default samples
+    python benchmarks/batch.py --samples 4096 256       # each sample count in turn
     python benchmarks/batch.py --count 10000 --samples 256 --jobs 2
 
 Writes, in a temporary folder, `--count` company files made from the shipped examples with
 varied values (every yes/no input redrawn, every number scaled by 0.7-1.3 within its domain,
 one name each) plus one file that does not validate, and the same companies as one pipeline
 CSV in the compact syntax (without cohorts, which a cell cannot hold). Then runs
-`python -m thesis batch` on each, with each `--jobs` asked for, as a subprocess: wall time, CPU
-time and the peak resident set size of the largest process (the parent or one worker, from
-`os.wait4`). Also times one subject's parts in this process (loading, scoring at the samples
-asked for and at 0) to show what dominates. Prints a markdown report and writes it to
-benchmarks/batch.md.
+`python -m thesis batch` on each, with each `--samples` and `--jobs` asked for, as a
+subprocess: wall time, CPU time and the peak resident set size of the largest process (the
+parent or one worker, from `os.wait4`). Also times one subject's parts in this process
+(loading, scoring at the first sample count and at 0) to show what dominates. Prints a
+markdown report and writes it to benchmarks/batch.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -157,7 +159,7 @@ def run_batch(target: Path, jobs: int, samples: int, out: Path) -> dict[str, flo
     scale = 2**20 if sys.platform == "darwin" else 2**10  # ru_maxrss: bytes on macOS, else kB
     ranked = len(out.read_text(encoding="utf-8").splitlines()) - 1  # one line a row
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "peak_mb": usage.ru_maxrss / scale, "ranked": ranked,
+            "peak_mb": usage.ru_maxrss / scale, "ranked": ranked, "load": os.getloadavg()[0],
             "failed": sum(not line.startswith("warning:") for line in errors.splitlines())}
 
 
@@ -188,33 +190,36 @@ def parts(samples: int) -> list[str]:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--samples", type=int, default=4096)
+    parser.add_argument("--samples", type=int, nargs="+", default=[4096])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-csv", action="store_true", help="time the folder only")
     args = parser.parse_args(argv)
     lines = [f"# `thesis batch`\n\n{platform.platform()}, Python {platform.python_version()}, "
-             f"{os.cpu_count()} cores, load average before "
-             f"{os.getloadavg()[0]:.1f}. Command: "
+             f"{os.cpu_count()} cores, load average before {os.getloadavg()[0]:.1f} (the "
+             "machine is shared: 'load after' is the 1-minute load average as each run ended, "
+             "ours included). Command: "
              f"`{' '.join(['python benchmarks/batch.py', *argv])}`.\n",
-             f"{args.count:,} companies varied from the shipped examples, {args.samples:,} "
-             "samples each, seed 0. Folder: one file each plus one broken file. Pipeline: the "
-             "same companies as one CSV, without cohorts. Peak RSS: the largest process.\n",
-             "| input | jobs | ranked | failed | wall s | per subject ms | CPU s | peak RSS MB |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             f"{args.count:,} companies varied from the shipped examples, seed 0. Folder: one "
+             "file each plus one broken file. Pipeline: the same companies as one CSV, without "
+             "cohorts. Peak RSS: the largest process.\n",
+             "| input | samples | jobs | ranked | failed | wall s | per subject ms | CPU s "
+             "| peak RSS MB | load after |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     print("\n".join(lines), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         files, pipeline = write_inputs(Path(tmp), args.count)
         targets = [("folder", files)] + ([] if args.no_csv else [("pipeline CSV", pipeline)])
-        for label, target in targets:
-            for jobs in args.jobs:
-                r = run_batch(target, jobs, args.samples, Path(tmp) / "ranked.csv")
-                row = (f"| {label} | {jobs} | {int(r['ranked']):,} | {int(r['failed'])} "
-                       f"| {r['wall']:.1f} | {1000 * r['wall'] / args.count:.0f} "
-                       f"| {r['cpu']:.1f} | {r['peak_mb']:.0f} |")
+        for samples in args.samples:
+            for (label, target), jobs in itertools.product(targets, args.jobs):
+                r = run_batch(target, jobs, samples, Path(tmp) / "ranked.csv")
+                row = (f"| {label} | {samples:,} | {jobs} | {int(r['ranked']):,} "
+                       f"| {int(r['failed'])} | {r['wall']:.1f} "
+                       f"| {1000 * r['wall'] / args.count:.0f} | {r['cpu']:.1f} "
+                       f"| {r['peak_mb']:.0f} | {r['load']:.1f} |")
                 lines.append(row)
                 print(row, flush=True)
     lines += ["", "One subject's parts, in one process after the start-up:", "",
-              *parts(args.samples)]
+              *parts(args.samples[0])]
     print("\n".join(lines[-6:]))
     (ROOT / "benchmarks" / "batch.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
