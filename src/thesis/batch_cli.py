@@ -25,12 +25,13 @@ from thesis.cli import (
     SeedOption,
     app,
     check_output,
+    output_format,
     plausibility,
     user_errors,
     write_output,
 )
 from thesis.defaults import DEFAULT_SAMPLES
-from thesis.errors import InputError, OutputError
+from thesis.errors import InputError
 from thesis.report.batch import BatchFormat, format_for
 
 if TYPE_CHECKING:
@@ -39,15 +40,6 @@ if TYPE_CHECKING:
     from thesis.batch import Item
 
 SUBJECT_FILES = ("*.yaml", "*.yml")
-
-
-def batch_format(fmt: BatchFormat | None, output: Path | None) -> BatchFormat:
-    """The format asked for, or the one the output file's extension implies."""
-    implied = None if output is None or str(output) == "-" else format_for(output)
-    if fmt is not None and implied is not None and fmt is not implied:
-        raise OutputError(f"--output {output}: a {output.suffix} file "  # type: ignore[union-attr]
-                          f"holds {implied.value}, not {fmt.value} (drop --format or rename)")
-    return fmt or implied or BatchFormat.table
 
 
 def expand(arguments: list[str]) -> tuple[list[Path], list[str]]:
@@ -146,7 +138,7 @@ def batch_command(
     from thesis.report.batch import ranked, render, summarise
 
     check_output(output)
-    layout = batch_format(fmt, output)
+    layout = output_format(fmt, output, format_for, BatchFormat.table)
     files, failures = expand(paths)
     bar = _Bar() if sys.stderr.isatty() else None
     with plausibility(strict=False):

@@ -43,6 +43,7 @@ app = typer.Typer(
 
 P = ParamSpec("P")
 T = TypeVar("T")
+F = TypeVar("F", bound=StrEnum)
 
 FormatOption = Annotated[Format | None, typer.Option(
     "--format", "-f", help="Output format (default: from the --output extension, else table).")]
@@ -121,13 +122,16 @@ def check_output(path: Path | None, option: str = "--output") -> None:
         raise OutputError(f"{option} {path}: no such folder {str(path.parent)!r}")
 
 
-def output_format(fmt: Format | None, output: Path | None) -> Format:
-    """The format asked for, or the one the output file's extension implies."""
-    implied = None if output is None or str(output) == "-" else format_for(output)
+def output_format(fmt: F | None, output: Path | None,
+                  implied_by: Callable[[Path], F | None] = format_for,  # type: ignore[assignment]
+                  default: F = Format.table) -> F:  # type: ignore[assignment]
+    """The format asked for, or the one the output file's extension implies (`implied_by`:
+    a report's formats by default, or another command's, such as `thesis batch`'s)."""
+    implied = None if output is None or str(output) == "-" else implied_by(output)
     if fmt is not None and implied is not None and fmt is not implied:
         raise OutputError(f"--output {output}: a .{output.suffix.lstrip('.')} file "  # type: ignore[union-attr]
                           f"holds {implied.value}, not {fmt.value} (drop --format or rename)")
-    return fmt or implied or Format.table
+    return fmt or implied or default
 
 
 def write_output(text: str, output: Path | None) -> None:
