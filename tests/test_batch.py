@@ -301,3 +301,16 @@ def test_an_output_whose_extension_disagrees_with_the_format_is_refused(tmp_path
     assert result.exit_code == 2
     assert "holds csv, not json" in result.stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("example", ["companies/casebook.yaml", "markets/ai-2025.yaml"])
+def test_a_brief_score_is_the_full_score_without_the_extra_sections(example: str) -> None:
+    subject = thesis.load(EXAMPLES / example)
+    full = thesis.score(subject, samples=256, seed=3)
+    brief = thesis.score(subject, samples=256, seed=3, brief=True)
+    assert full.lenses and full.positions and full.counterfactuals
+    assert not (brief.lenses or brief.positions or brief.disagreements
+                or brief.counterfactuals or brief.market_regime)
+    left_out = {"lenses", "positions", "disagreements", "counterfactuals", "market_regime",
+                "not_scored"}
+    assert brief.model_dump(exclude=left_out) == full.model_dump(exclude=left_out)

@@ -65,8 +65,10 @@ def test_data_that_does_not_come_back_equal_is_never_cached(tmp_path: Path,
     assert not list(private_cache.glob("*.json"))
 
 
-def test_the_shipped_scorecards_load_through_the_cache(private_cache: Path) -> None:
-    from thesis.files.load import _document
+def test_the_shipped_rule_files_load_through_the_cache(private_cache: Path) -> None:
+    from thesis.files.lenses import lenses_dir
+    from thesis.files.load import rule_document
 
-    doc = _document(shipped("moat"))
-    assert doc == load(shipped("moat")) and list(private_cache.glob("*.json"))
+    for path in (shipped("moat"), lenses_dir() / "casado.yaml"):
+        assert rule_document(path) == load(path)
+    assert len(list(private_cache.glob("*.json"))) == 2

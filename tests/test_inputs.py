@@ -92,3 +92,13 @@ def test_only_fields_typed_as_inputs_become_inputs() -> None:
     assert set(space.inputs) == {"share", "known"}
     assert space.inputs["known"].probability == 1.0
     assert "share" not in space_of(Toy(known=False)).inputs
+
+
+def test_every_input_has_a_question_in_words() -> None:
+    from thesis.subjects import KINDS
+
+    for kind in KINDS.values():
+        for path in kind.catalogue():
+            question = kind.question(path)
+            assert question and question != path, path
+    assert KINDS["company"].question("no.such.field") == "no.such.field"

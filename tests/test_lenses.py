@@ -22,6 +22,7 @@ from thesis.engine.lens import LensError, apply
 from thesis.engine.space import catalogue
 from thesis.errors import InputError
 from thesis.files.lenses import lenses_dir, load_lens, shipped_lenses
+from thesis.files.load import load_scorecard
 from thesis.models.company import Company
 from thesis.models.lens import Change, Lens, View
 from thesis.models.scorecard import Scorecard
@@ -369,3 +370,11 @@ def test_validate_knows_a_lens_file() -> None:
 
     out = run("validate", str(lenses_dir() / "casado.yaml"))
     assert out.exit_code == 0 and "ok (lens)" in out.stdout
+
+
+def test_a_lens_is_applied_once_per_card_and_lens() -> None:
+    card, lens = load_scorecard("thesis"), shipped_lenses("thesis")[0]
+    assert apply(card, lens) is apply(card, lens)
+    copy = card.model_copy()
+    assert apply(copy, lens) is not apply(card, lens)
+    assert apply(copy, lens).digest() == apply(card, lens).digest()

@@ -13,8 +13,8 @@ def test_all_is_pinned_and_every_name_resolves() -> None:
     assert thesis.__all__ == [
         "Company", "Format", "InputError", "Market", "PlausibilityWarning", "Problem", "Result",
         "Scorecard", "ThesisError", "UserError", "__version__", "compare", "json_schema", "load",
-        "load_company", "load_market", "load_scorecard", "render", "score", "validate",
-        "warnings_of"]
+        "load_company", "load_market", "load_scorecard", "render", "score", "score_many",
+        "validate", "warnings_of"]
     for name in thesis.__all__:
         assert getattr(thesis, name) is not None
     assert sorted(dir(thesis)) == sorted(thesis.__all__)

@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from thesis.batch import score_many
     from thesis.errors import InputError, PlausibilityWarning, Problem, ThesisError, UserError
     from thesis.files.kinds import json_schema
     from thesis.files.load import check as validate
@@ -53,6 +54,7 @@ _HOMES = {
     "load_scorecard": ("thesis.files.load", "load_scorecard"),
     "render": ("thesis.report", "render"),
     "score": ("thesis.run", "score"),
+    "score_many": ("thesis.batch", "score_many"),
     "validate": ("thesis.files.load", "check"),
     "warnings_of": ("thesis.files.plausibility", "warnings_of"),
 }
@@ -77,6 +79,7 @@ __all__ = [
     "load_scorecard",
     "render",
     "score",
+    "score_many",
     "validate",
     "warnings_of",
 ]

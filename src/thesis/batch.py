@@ -75,6 +75,7 @@ class _Options:
     seed: int
     method: Method
     unknowns: Unknowns
+    brief: bool
 
 
 def seed_for(seed: int, name: str) -> int:
@@ -88,29 +89,31 @@ def seed_for(seed: int, name: str) -> int:
 def score_many(subjects: Iterable[Item], scorecard: Scorecard | str | Path | None = None, *,
                samples: int = DEFAULT_SAMPLES, seed: int = 0, method: Method = "sobol",
                unknowns: Unknowns = "prior", executor: Executor | None = None,
-               progress: Progress | None = None) -> list[Scored[Result]]:
+               progress: Progress | None = None, brief: bool = False
+               ) -> list[Scored[Result]]:
     """Score every subject (or YAML path) as `thesis.score` would, each with its own seed
     (`seed_for`), on `executor` if given, else here one after another; results in input order.
 
     `scorecard` is read once, here, and sent to the workers; by default each subject gets its
     kind's own. `progress`, if given, is called with (subjects done, subjects in all). A path's
     implausible numbers are emitted as `thesis.PlausibilityWarning`s, as `thesis.load` does.
+    `brief=True` scores each as `thesis.score(..., brief=True)`: what a ranking shows, only.
     """
     return score_each(subjects, _whole, scorecard, samples=samples, seed=seed, method=method,
-                      unknowns=unknowns, executor=executor, progress=progress)
+                      unknowns=unknowns, executor=executor, progress=progress, brief=brief)
 
 
 def score_each(subjects: Iterable[Item], keep: Callable[[Result], T],
                scorecard: Scorecard | str | Path | None = None, *,
                samples: int = DEFAULT_SAMPLES, seed: int = 0, method: Method = "sobol",
                unknowns: Unknowns = "prior", executor: Executor | None = None,
-               progress: Progress | None = None) -> list[Scored[T]]:
+               progress: Progress | None = None, brief: bool = False) -> list[Scored[T]]:
     """`score_many`, keeping only `keep(result)` of each result, computed where it was scored:
     a large batch then sends back and holds what it needs, not every full report. `keep` must
     be picklable (a module-level function) to run on a process pool."""
     card = load_scorecard(scorecard) if isinstance(scorecard, str | Path) else scorecard
-    task = functools.partial(_score_one, options=_Options(card, samples, seed, method, unknowns),
-                             keep=keep)
+    options = _Options(card, samples, seed, method, unknowns, brief)
+    task = functools.partial(_score_one, options=options, keep=keep)
     items = list(subjects)
     done: list[Scored[T]]
     if executor is None:
@@ -148,7 +151,7 @@ def _score_one(item: Item, options: _Options, keep: Callable[[Result], T]) -> Sc
         subject, found = _loaded(item)
         seed = seed_for(options.seed, subject.name)
         result = score(subject, options.scorecard, samples=options.samples, seed=seed,
-                       method=options.method, unknowns=options.unknowns)
+                       method=options.method, unknowns=options.unknowns, brief=options.brief)
     except InputError as exc:
         return Scored(source, None, errors=tuple(exc.lines()))
     except UserError as exc:

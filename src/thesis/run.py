@@ -10,7 +10,7 @@ the shipped scorecards and positions, read once per process.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -84,7 +84,8 @@ PROJECTED_MONTHS = 24
 
 def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
           samples: int = DEFAULT_SAMPLES, seed: SeedLike = 0, method: Method = "sobol",
-          unknowns: Unknowns = "prior", progress: Progress | None = None) -> Result:
+          unknowns: Unknowns = "prior", progress: Progress | None = None,
+          brief: bool = False) -> Result:
     """Score a company or a market: the base case (numbers at their medians, yes/no evidence and
     categories at their expected score), and unless `samples` is 0, how sure that score is under
     the subject's own uncertainty.
@@ -98,6 +99,9 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
     `bubble`) or a path; by default the subject kind's own (`thesis` for companies, `bubble`
     for markets).
     `progress`, if given, is called with (rows done, rows in all) as the Monte Carlo runs.
+    `brief=True` leaves out what a ranking of many subjects does not show, for about half the
+    time: the lenses, the counterfactuals, the sources' positions and the linked market's
+    regime (those fields are left empty).
     """
     if not 0 <= samples <= MAX_SAMPLES:
         raise UserError(f"samples must be between 0 and {MAX_SAMPLES:,}, not {samples:,}")
@@ -107,16 +111,16 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
     if card.subject != kind.name:
         raise SubjectMismatchError(f"scorecard {card.id!r} scores a {card.subject}, not a "
                                    f"{kind.name}")
-    compiled = _compile(subject, card, unknowns)
-    evaluation = compiled(compiled.base_case())
-    value = float(evaluation.composite[0])
-    stances = _Stances(subject, card, compiled)
+    base = _BaseCase.of(subject, card, unknowns)
+    compiled, evaluation, value = base.compiled, base.evaluation, base.value
+    stances = None if brief else _Stances(subject, card, compiled)
     analysis = analyse(compiled, samples=samples, seed=seed, method=method,
                        confidence=CONFIDENCE, progress=progress,
-                       observe=stances.observe) if samples > 0 else None
+                       observe=None if stances is None else stances.observe
+                       ) if samples > 0 else None
     factors = _factors(card, "", compiled, evaluation)
-    coverage = _coverage(card, compiled, "")
-    verdict, meaning, leaning = _verdict(card, value, coverage)
+    coverage = base.coverage
+    verdict, meaning, leaning = base.verdict
     origin = subject.origin
     result = Result(
         subject=_header(subject), scorecard=card.id, scorecard_title=card.title, score=value,
@@ -126,9 +130,10 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
         factors=factors, gates=_gates(card.gates, "", compiled, evaluation),
         coverage=coverage,
         inputs=_inputs(compiled),
-        not_scored=sorted(set(compiled.space.inputs) - set(compiled.names) - stances.reads),
+        not_scored=sorted(set(compiled.space.inputs) - set(compiled.names)
+                          - (set() if stances is None else stances.reads)),
         uncertainty=None if analysis is None else _uncertainty(compiled, analysis, seed),
-        counterfactuals=_counterfactuals(compiled),
+        counterfactuals=[] if brief else _counterfactuals(compiled),
         stage=_stage(card, evaluation, analysis),
         provenance=Provenance(
             thesis_version=__version__,
@@ -137,18 +142,40 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
             samples=0 if analysis is None else analysis.n, requested_samples=samples,
             seed=seed if isinstance(seed, int) else None, method=method),
     )
-    positions, disagreements = stances.results(evaluation, factors)
-    result = result.model_copy(update={
-        "positions": positions, "disagreements": disagreements,
-        "lenses": [_lens(subject, card, lens, factors, unknowns, samples, seed, method)
-                   for lens in shipped_lenses(card.id)]})
+    if stances is not None:
+        positions, disagreements = stances.results(evaluation, factors)
+        result = result.model_copy(update={
+            "positions": positions, "disagreements": disagreements,
+            "lenses": [_lens(subject, card, lens, factors, unknowns, samples, seed, method)
+                       for lens in shipped_lenses(card.id)]})
     if isinstance(subject, Company):
         return result.model_copy(update={
-            "retention": _retention(subject), "market_regime": _regime(subject)})
+            "retention": _retention(subject),
+            "market_regime": None if brief else _regime(subject)})
     return result.model_copy(update={"run_up": _run_up(subject)})
 
 
 INSUFFICIENT = "insufficient evidence"
+
+
+@dataclass(frozen=True)
+class _BaseCase:
+    """A card bound to a subject and read at its base case: score, coverage and verdict."""
+
+    compiled: Compiled
+    evaluation: Evaluation
+    value: float
+    coverage: CoverageResult
+    verdict: tuple[str, str, str | None]
+    """(verdict, its meaning, the leaning when the evidence is too thin for a verdict)."""
+
+    @classmethod
+    def of(cls, subject: Subject, card: Scorecard, unknowns: Unknowns) -> _BaseCase:
+        compiled = _compile(subject, card, unknowns)
+        evaluation = compiled(compiled.base_case())
+        value = float(evaluation.composite[0])
+        coverage = _coverage(card, compiled, "")
+        return cls(compiled, evaluation, value, coverage, _verdict(card, value, coverage))
 
 
 def _coverage(card: Scorecard, compiled: Compiled, prefix: str) -> CoverageResult:
@@ -406,10 +433,12 @@ def _regime(company: Company) -> MarketRegime | None:
     market = origin.links.get("market") if origin is not None else None
     if market is None or company.market is None:
         return None
-    reading = score(market, samples=0)
+    card = load_scorecard(kind_of(market).default_scorecard)
+    base = _BaseCase.of(market, card, "prior")
+    stage = _stage(card, base.evaluation, None)
     return MarketRegime(market=market.name, file=company.market, as_of=str(market.as_of),
-                        score=reading.score, verdict=reading.verdict,
-                        stage=None if reading.stage is None else reading.stage.title)
+                        score=base.value, verdict=base.verdict[0],
+                        stage=None if stage is None else stage.title)
 
 
 class _Stances:
@@ -494,10 +523,9 @@ def _lens(subject: Subject, card: Scorecard, lens: Lens, ours: list[FactorResult
     over a sample of its own inputs (the score only: no indices), and the factors that move it
     from our reading."""
     lensed = apply_lens(card, lens)
-    compiled = _compile(subject, lensed, unknowns)
-    evaluation = compiled(compiled.base_case())
-    value = float(evaluation.composite[0])
-    verdict = _verdict(lensed, value, _coverage(lensed, compiled, ""))[0]
+    base = _BaseCase.of(subject, lensed, unknowns)
+    compiled, evaluation, value, verdict = base.compiled, base.evaluation, base.value, \
+        base.verdict[0]
     probability = None
     if samples > 0:
         design = DesignStream(samples, len(compiled.inputs), seed, method)

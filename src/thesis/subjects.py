@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from thesis.engine.compile import Compiled, Unknowns, compile_scorecard
 from thesis.engine.retention import Cohort, Reading, Selection, as_cohort, read, select_model
 from thesis.engine.sampling import EDGE
-from thesis.engine.space import Derived, Input, InputSpace, catalogue, space_of
+from thesis.engine.space import Derived, Input, InputSpace, catalogue, field_at, space_of
 from thesis.models.company import RETENTION_6, Company, Engagement
 from thesis.models.distributions import Z90, Array, InputKind, Normal, Point
 from thesis.models.market import Market
@@ -56,6 +56,22 @@ class SubjectKind:
     fitted: dict[str, InputKind] = field(default_factory=dict)
     """Inputs estimated from the subject's data rather than stated."""
     context: Callable[[BaseModel], dict[str, str]] = lambda _: {}
+    questions: dict[str, str] = field(default_factory=dict)
+    """The questions of the derived and fitted inputs (a field's own is in its model)."""
+
+    def question(self, path: str) -> str:
+        """The question an analyst answers to give `path`, in words, for reports, charts and
+        templates: the field's `question` (its JSON Schema extra), else its description, else
+        the path itself."""
+        if path in self.questions:
+            return self.questions[path]
+        info = field_at(self.model, path)
+        if info is None:
+            return path
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and isinstance(extra.get("question"), str):
+            return str(extra["question"])
+        return info.description or path
 
     def catalogue(self) -> dict[str, InputKind]:
         """Every input path this kind can offer, derived and fitted ones included."""
@@ -135,6 +151,13 @@ COMPANY = SubjectKind(
     ),
     fitted={RETENTION_6: InputKind("number", 0.0, 1.0)},
     context=_company_context,
+    questions={
+        "market_pool.labour_pool_usd": "What do the people who do this work earn in all, a year?",
+        "market_pool.addressable_usd":
+            "How much of that labour spend could the product take over, a year?",
+        "revenue.growth_vs_t2d3": "Is ARR growing as fast as T2D3 asks at its size?",
+        RETENTION_6: "What share of a starting cohort is still active at month 6?",
+    },
 )
 """The month-6 survival of the cohorts is fitted (the horizon of the published retention
 benchmarks), from the pooled sBG fit (thesis.engine.retention)."""
@@ -149,6 +172,11 @@ MARKET = SubjectKind(
                 ("valuation.leaders_forward_pe", "valuation.normal_pe"), _ratio,
                 operator="/", signs=(1, -1)),
     ),
+    questions={
+        "revenue.commitments_to_revenue":
+            "How many years of revenue do the spending commitments amount to?",
+        "valuation.pe_to_normal": "How far above a normal P/E do the leaders trade?",
+    },
 )
 
 KINDS: dict[SubjectName, SubjectKind] = {"company": COMPANY, "market": MARKET}

@@ -11,6 +11,8 @@ as the shipped one. Problems are (loc, message) pairs located in the lens file's
 from __future__ import annotations
 
 import difflib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -34,9 +36,32 @@ class LensError(UserError):
         super().__init__("\n".join(f"{_dotted(loc)}: {message}" for loc, message in problems))
 
 
+APPLIED_KEPT = 64
+"""Lensed cards remembered, by the identity of the card and the lens: a batch scores every
+company through the same few loaded cards and shipped lenses."""
+_applied: OrderedDict[tuple[int, int], tuple[Scorecard, Lens, Scorecard]] = OrderedDict()
+_lock = threading.Lock()
+
+
 def apply(card: Scorecard, lens: Lens) -> Scorecard:
     """The card as the lens reads it, validated; raises `LensError` if the lens does not fit.
-    A lens that changes nothing in `card` gives a card that scores exactly as `card` does."""
+    A lens that changes nothing in `card` gives a card that scores exactly as `card` does.
+    Cards and lenses are not changed once loaded, so the result for the same two objects is
+    computed once (the pair is kept with it, so their ids cannot be reused meanwhile)."""
+    key = (id(card), id(lens))
+    with _lock:
+        if key in _applied:
+            _applied.move_to_end(key)
+            return _applied[key][2]
+    lensed = _apply(card, lens)
+    with _lock:
+        _applied[key] = (card, lens, lensed)
+        if len(_applied) > APPLIED_KEPT:
+            _applied.popitem(last=False)
+    return lensed
+
+
+def _apply(card: Scorecard, lens: Lens) -> Scorecard:
     found = problems(card, lens)
     if found:
         raise LensError(found)

@@ -23,6 +23,7 @@ from typing import Annotated, Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, TypeAdapter
+from pydantic.fields import FieldInfo
 
 from thesis.models.distributions import Array, Categorical, Distribution, InputKind, Kind, Point
 
@@ -168,7 +169,7 @@ def space_of(subject: BaseModel, derived: list[Derived] | None = None) -> InputS
     """Walk a validated subject model into its input space: one input per field `catalogue`
     finds that the subject gives, read as the field's declared kind."""
     space = InputSpace()
-    for path, kind in _inputs(type(subject)):
+    for path, kind in _catalogue(type(subject), ""):
         value = _value_at(subject, path)
         if value is not None:
             space.inputs[path] = input_of(path, kind, value)
@@ -178,8 +179,14 @@ def space_of(subject: BaseModel, derived: list[Derived] | None = None) -> InputS
 
 
 def catalogue(model: type[BaseModel], prefix: str = "") -> dict[str, InputKind]:
-    """Every input path a subject type can offer, with its kind, read from the field types."""
-    return dict(_inputs(model, prefix))
+    """Every input path a subject type can offer, with its kind, read from the field types
+    (a fresh dict: the walk itself is done once per type)."""
+    return dict(_catalogue(model, prefix))
+
+
+@functools.cache
+def _catalogue(model: type[BaseModel], prefix: str) -> tuple[tuple[str, InputKind], ...]:
+    return tuple(_inputs(model, prefix))
 
 
 def _inputs(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, InputKind]]:
@@ -195,6 +202,17 @@ def _inputs(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Inp
         nested = find_in_type(info.annotation, model_class)
         if nested is not None:
             yield from _inputs(nested, f"{path}.")
+
+
+def field_at(model: type[BaseModel], path: str) -> FieldInfo | None:
+    """The field a dotted path names in a subject type (through nested models), or None."""
+    info: FieldInfo | None = None
+    for name in path.split("."):
+        if model is None or name not in model.model_fields:
+            return None
+        info = model.model_fields[name]
+        model = find_in_type(info.annotation, model_class)  # type: ignore[assignment]
+    return info
 
 
 def _value_at(subject: BaseModel, path: str) -> Any:

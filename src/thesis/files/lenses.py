@@ -12,9 +12,8 @@ from pathlib import Path
 
 from thesis.engine.lens import LensError, apply, problems
 from thesis.errors import InputError, Problem
-from thesis.files.load import load_scorecard, shipped_dir
+from thesis.files.load import load_scorecard, rule_document, shipped_dir
 from thesis.files.validate import validate
-from thesis.files.yaml import load as load_yaml
 from thesis.models.base import Origin
 from thesis.models.lens import Lens
 from thesis.models.scorecard import Scorecard
@@ -32,7 +31,7 @@ def load_lens(path_or_name: str | Path, cards: dict[str, Scorecard] | None = Non
     (a card of your own, by id), and the lens is applied to it once to check it fits.
     """
     path = _lens_path(path_or_name)
-    doc = load_yaml(path)
+    doc = rule_document(path)
     lens = validate(Lens, doc)
     found: list[Problem] = []
     for card_id in lens.scorecards:

@@ -160,7 +160,7 @@ def _cached_scorecard(path: Path, chain: tuple[Path, ...], mtime_ns: int,
     return _load_scorecard_file(path, chain)
 
 
-def _document(path: str | Path) -> Document:
+def rule_document(path: str | Path) -> Document:
     """A rule file's document: a shipped one from the parse cache (`thesis.files.cache`)."""
     target = Path(path)
     if target.resolve().is_relative_to(shipped_dir().resolve()):
@@ -169,7 +169,7 @@ def _document(path: str | Path) -> Document:
 
 
 def _load_scorecard_file(path: Path, chain: tuple[Path, ...]) -> Scorecard:
-    doc = _document(path)
+    doc = rule_document(path)
     card = _validated(Scorecard, doc, "scorecard")
     found: list[Problem] = [doc.problem(loc, msg) for loc, msg in
                             problems_against(card, KINDS[card.subject].catalogue())]
@@ -202,7 +202,7 @@ def dump_scorecard(card: Scorecard) -> dict[str, Any]:
 
 def load_positions(path: str | Path) -> Positions:
     """A positions file (the shipped ones, or your own); every path, band and stage checked."""
-    doc = _document(path)
+    doc = rule_document(path)
     positions = _validated(Positions, doc, "positions")
     card = load_scorecard(positions.scorecard)
     found = position_problems(positions, KINDS[positions.subject].catalogue(), card)
