@@ -103,7 +103,9 @@ def sobol_rows() -> list[list[str]]:
     return rows
 
 
-def evaluator_rows(n: int = 1_000_000) -> list[list[str]]:
+def evaluator_rows(n: int = 1_000_000, design: int = 1 << 14) -> list[list[str]]:
+    """Samples per second of the compiled evaluator on random rows, and on the pick-freeze rows
+    of a Sobol design: the stacked matrix evaluated whole, against `Compiled.pick_freeze`."""
     import thesis
     from thesis.run import compile_for
 
@@ -111,11 +113,30 @@ def evaluator_rows(n: int = 1_000_000) -> list[list[str]]:
     rows = []
     for name in ("moat", "thesis"):
         compiled = compile_for(company, thesis.load_scorecard(name))
-        x = compiled.draw(np.random.default_rng(0).random((n, len(compiled.inputs))))
+        k = len(compiled.inputs)
+        rng = np.random.default_rng(0)
+        x = compiled.draw(rng.random((n, k)))
         seconds, peak, _ = measure(functools.partial(compiled.composite, x))
-        rows.append([name, str(len(compiled.inputs)), f"{n:,}", f"{seconds * 1e3:.0f}",
+        rows.append([name, str(k), f"{n:,} random rows", f"{seconds * 1e3:.0f}",
                      f"{n / seconds / 1e6:.2f}", f"{peak:.0f}"])
+        del x
+        a, b = (compiled.draw(rng.random((design, k))) for _ in range(2))
+        mixed = design * (k + 1)
+        stacked = functools.partial(_stacked_outputs, compiled, a, b)
+        for how, action in (("stacked matrix", stacked),
+                            ("pick_freeze", functools.partial(compiled.pick_freeze, a, b))):
+            seconds, peak, _ = measure(action)
+            rows.append([name, str(k), f"{mixed:,} pick-freeze rows, {how}",
+                         f"{seconds * 1e3:.0f}", f"{mixed / seconds / 1e6:.2f}", f"{peak:.0f}"])
     return rows
+
+
+def _stacked_outputs(compiled: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The pick-freeze rows' outputs the way they were computed before `Compiled.pick_freeze`:
+    the stacked matrix built and evaluated whole."""
+    from thesis.engine.sensitivity import pick_freeze
+
+    return np.asarray(compiled.composite(pick_freeze(a, b)[len(a):]))
 
 
 def fit_seconds() -> float:
@@ -162,17 +183,21 @@ def main() -> None:
     out.append("\n\n## Cohort retention\n")
     out.append(table(["what", "ms"], [[
         "fit_sbg on a 12-period survival curve (best of 3 x 20)", f"{fit_seconds() * 1e3:.1f}"]]))
-    score = wall([sys.executable, "-m", "thesis", "score", str(CASEBOOK)])
-    imports = wall([sys.executable, "-c", "import thesis"])
-    bare = wall([sys.executable, "-c", "pass"])
-    out.append("\n\n## Command line (median of 5 runs, process start included)\n")
-    out.append(table(["what", "seconds"], [
-        ["python -m thesis score examples/companies/casebook.yaml (4,096 Sobol samples, "
-         "indices, tornado)",
-         f"{score:.3f}"],
-        ["python -c 'import thesis'", f"{imports:.3f}"],
-        ["python -c 'pass' (interpreter start)", f"{bare:.3f}"],
-    ]))
+    examples = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*/*.yaml"))
+    commands = [
+        ("thesis score examples/companies/casebook.yaml (4,096 Sobol samples, indices, "
+         "report)", ["-m", "thesis", "score", str(CASEBOOK)]),
+        ("the same with --samples 0 (base case)",
+         ["-m", "thesis", "score", str(CASEBOOK), "--samples", "0"]),
+        ("thesis --version", ["-m", "thesis", "--version"]),
+        (f"thesis validate, all {len(examples)} examples", ["-m", "thesis", "validate", *examples]),
+        ("python -c 'import numpy, pydantic, typer' (the libraries' floor)",
+         ["-c", "import numpy, pydantic, typer"]),
+        ("python -c 'pass' (interpreter start)", ["-c", "pass"]),
+    ]
+    out.append("\n\n## Command line (median of 7 runs, process start included)\n")
+    out.append(table(["what", "seconds"], [[what, f"{wall([sys.executable, *args], 7):.3f}"]
+                                            for what, args in commands]))
     text = "\n".join(out) + "\n"
     print(text)
     (ROOT / "benchmarks" / "results.md").write_text(text, encoding="utf-8")

@@ -164,3 +164,36 @@ def test_a_category_enters_the_base_case_at_its_expected_score_as_evidence_does(
     assert sure(sure.base_case()).criteria["mad.affordance"][0] == pytest.approx(100)
     likely = compile_for(company(close_to_customer=0.6), card)
     assert likely(likely.base_case()).criteria["mad.close_to_customer"][0] == pytest.approx(60)
+
+
+SHIPPED_CARDS = {"company": ["thesis", "moat", "revenue", "traction"], "market": ["bubble"]}
+
+
+@pytest.mark.parametrize(("kind", "card_id"), [
+    (kind, card_id) for kind, ids in SHIPPED_CARDS.items() for card_id in ids])
+def test_pick_freeze_rows_score_as_the_stacked_matrix_does(kind: str, card_id: str) -> None:
+    """`Compiled.pick_freeze` skips rules that do not read the swapped column: its outputs equal
+    evaluating the stacked [B; A_B^1; ...; A_B^k] matrix, for every example and scorecard,
+    through the shipped lenses too, and with every input given or none."""
+    from tests.strategies import full_subject
+    from thesis.engine.lens import apply
+    from thesis.engine.sensitivity import pick_freeze
+    from thesis.files.lenses import shipped_lenses
+    from thesis.files.load import load_scorecard
+    from thesis.subjects import KINDS
+
+    card = load_scorecard(card_id)
+    cards = [card, *(apply(card, lens) for lens in shipped_lenses(card_id))]
+    model = KINDS[kind].model  # type: ignore[index]
+    subjects = [thesis.load(p) for p in sorted((EXAMPLES / f"{kind}s").glob("*.yaml"))]
+    subjects += [full_subject(model, name="every input", **(
+        {"layer": "application"} if kind == "company" else {"as_of": "2025-01-01"}))]
+    rng = np.random.default_rng(1)
+    for subject in subjects:
+        for scored in cards:
+            compiled = compile_for(subject, scored)
+            k = len(compiled.inputs)
+            a, b = (compiled.draw(rng.random((64, k))) for _ in range(2))
+            stacked = compiled.composite(pick_freeze(a, b)[64:])
+            np.testing.assert_allclose(compiled.pick_freeze(a, b), stacked, rtol=0, atol=1e-12,
+                                       err_msg=f"{subject.name}, {scored.id}")

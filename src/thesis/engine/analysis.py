@@ -131,7 +131,8 @@ def analyse(compiled: Compiled, *, samples: int = DEFAULT_SAMPLES, seed: SeedLik
         return composite
 
     outputs = saltelli_outputs(compiled.composite, compiled.draw, design, sample=sample,
-                               block_rows=block_rows, progress=progress)
+                               mixed=compiled.pick_freeze, block_rows=block_rows,
+                               progress=progress)
     names = compiled.names
     indices = indices_from_outputs(names, outputs, n, replicates=design.replicates,
                                    confidence=confidence,

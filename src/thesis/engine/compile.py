@@ -7,7 +7,10 @@ The point score is the same function at the base case, N = 1.
 
 Sensitivity analysis needs only the composite, of millions of rows: `composite(x)` and
 `composite_and_stage(x)` keep no criterion or gate arrays and work through the rows in blocks of
-`BLOCK_ROWS`, so their working memory is flat in N; only the (N,) results grow.
+`BLOCK_ROWS`, so their working memory is flat in N; only the (N,) results grow. The
+pick-freeze rows of a Sobol design (A with one column from B, for each column) are scored by
+`pick_freeze` without being built: a rule whose input does not read the swapped column scores
+those rows as it scored A's.
 
 An input the subject does not give is drawn from its criterion's (or gate's) prior, a column like
 any other, so what is unknown widens the answer. Without a prior, or when the caller asks to
@@ -48,6 +51,9 @@ from thesis.models.scorecard import (
 )
 
 RuleFn = Callable[[Array], Array]
+Scorer = Callable[[str, RuleFn], Array]
+"""Scores an input path's values with a rule: `rule(values of path)`, however the rows are
+laid out."""
 BLOCK_ROWS = 1 << 16
 """Rows evaluated at once by `Compiled.composite`: each intermediate (N,) array is 512 kB."""
 Unknowns = Literal["prior", "leave_out"]
@@ -305,52 +311,77 @@ class Compiled:
 
         return value
 
+    def pick_freeze(self, a: Array, b: Array) -> Array:
+        """The composites of B and of each A_B^i (A with column i taken from B), laid out
+        [B; A_B^1; ...; A_B^k] as `sensitivity.pick_freeze` stacks them (below A), equal to
+        evaluating that matrix, but without building it: a criterion or gate whose input does
+        not read column i scores A_B^i's rows as it scores A's, so each rule is evaluated on A,
+        on B, and on the A_B^i of the columns it reads only."""
+        a, b = self._matrix(a), self._matrix(b)
+        n, k = a.shape
+        read_a, read_b = self.reader(a), self.reader(b)
+        columns_a = {path: a[:, j] for path, j in self._column.items()}
+
+        def score(path: str, rule: RuleFn) -> Array:
+            out = np.empty((k + 1, n))
+            out[0] = rule(read_b(path))
+            out[1:] = rule(read_a(path))
+            for inp in self.space.base_inputs([path]):
+                j = self._column[inp.path]
+                out[1 + j] = rule(self.space.column(path, columns_a | {inp.path: b[:, j]}))
+            return out.reshape(-1)
+
+        return self._card(self._root, score, _Parts(None, None, None), n * (k + 1))
+
     def _evaluate(self, x: Array, parts: _Parts) -> tuple[Array, Array | None]:
         """The composite of the rows of `x` and, if `parts` keeps factors and the scorecard has
         stages, their stage index; what `parts` asks for is collected on the way."""
         value = self.reader(x)
-        composite = self._card(self._root, value, parts, len(x))
+        composite = self._card(self._root, lambda path, rule: rule(value(path)), parts, len(x))
         stage = None
         if self._stages is not None and parts.factors is not None:
             stage = self._stages(composite, parts.factors, value)
         return composite, stage
 
-    def _card(self, card: _Card, value: Callable[[str], Array], out: _Parts, n: int) -> Array:
+    def _card(self, card: _Card, score: Scorer, out: _Parts, n: int) -> Array:
         total = np.zeros(n)
         weights = 0.0
         scores: dict[str, Array] = {}
         for factor in card.factors:
             if factor.card is not None:
-                score = self._card(factor.card, value, out, n)
+                factor_score = self._card(factor.card, score, out, n)
             else:
-                score = _gated(_combine(factor, value, out), factor.gates, value, out)
+                factor_score = _gated(_combine(factor, score, out), factor.gates, score, out)
             if out.factors is not None:
-                out.factors[factor.path] = score
-            scores[FACTOR_PREFIX + factor.path.rpartition(".")[2]] = score
-            total += factor.weight * score
+                out.factors[factor.path] = factor_score
+            scores[FACTOR_PREFIX + factor.path.rpartition(".")[2]] = factor_score
+            total += factor.weight * factor_score
             weights += factor.weight
         total /= weights
         if not card.gates:
             return total
-        return _gated(total, card.gates, lambda p: scores[p] if p in scores else value(p), out)
+
+        def score_or_factor(path: str, rule: RuleFn) -> Array:
+            return rule(scores[path]) if path in scores else score(path, rule)
+
+        return _gated(total, card.gates, score_or_factor, out)
 
 
-def _gated(score: Array, gates: list[_Gate], value: Callable[[str], Array],
-           out: _Parts) -> Array:
+def _gated(score: Array, gates: list[_Gate], scorer: Scorer, out: _Parts) -> Array:
     """The score after its gates, in `_Gate.order`."""
     for gate in gates:
-        holds = gate.holds(value(gate.input))
+        holds = scorer(gate.input, gate.holds)
         if out.gates is not None:
             out.gates[gate.path] = holds
         score = gate.apply(score, holds)
     return score
 
 
-def _combine(factor: _Factor, value: Callable[[str], Array], out: _Parts) -> Array:
+def _combine(factor: _Factor, scorer: Scorer, out: _Parts) -> Array:
     """The factor's criteria made one score: weighted mean, best (`any`) or weakest (`all`)."""
     scores = []
     for crit in factor.criteria:
-        s = crit.rule(value(crit.input))
+        s = scorer(crit.input, crit.rule)
         if out.criteria is not None:
             out.criteria[crit.path] = s
         scores.append(s)

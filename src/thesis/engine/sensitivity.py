@@ -124,6 +124,7 @@ def design_block(k: int, rows: int = EVALUATION_ROWS) -> int:
 
 def saltelli_outputs(model: Model, draw: Callable[[Array], Array], design: DesignStream, *,
                      sample: Callable[[int, Array], Array] | None = None,
+                     mixed: Callable[[Array, Array], Array] | None = None,
                      block_rows: int = EVALUATION_ROWS,
                      progress: Progress | None = None) -> Array:
     """The model's outputs over the whole pick-freeze matrix of `design`, laid out like
@@ -133,23 +134,29 @@ def saltelli_outputs(model: Model, draw: Callable[[Array], Array], design: Desig
     its uniforms into values, the block's pick-freeze matrix is built and evaluated, and its
     outputs are put in place; only the outputs grow with N. `sample(start, a)`, if given, is
     used instead of `model` for the rows of A (the Monte Carlo sample) from row `start` on, so a
-    caller can record more about them (their stage) from the same evaluation.
+    caller can record more about them (their stage) from the same evaluation. `mixed(a, b)`,
+    if given, returns the outputs of [B; A_B^1; ...; A_B^k] for a block's A and B values without
+    the stacked matrix being built (`Compiled.pick_freeze`); it must equal `model` on them.
     """
     k = design.k // 2
     n = design.n
     outputs = np.empty(n * (k + 2))
-    mixed = outputs[2 * n :].reshape(k, n)
+    swapped = outputs[2 * n :].reshape(k, n)
     for start, u in design.blocks(design_block(k, block_rows)):
         m = len(u)
         stop = start + m
-        stacked = pick_freeze(draw(u[:, :k]), draw(u[:, k:]))
+        a, b = draw(u[:, :k]), draw(u[:, k:])
         del u
-        a = stacked[:m]
+        if mixed is None:
+            stacked = pick_freeze(a, b)
+            a = stacked[:m]
+            rest = np.asarray(model(stacked[m:]), dtype=float)
+            del stacked
+        else:
+            rest = np.asarray(mixed(a, b), dtype=float)
         outputs[start:stop] = model(a) if sample is None else sample(start, a)
-        rest = np.asarray(model(stacked[m:]), dtype=float)
-        del stacked
         outputs[n + start : n + stop] = rest[:m]
-        mixed[:, start:stop] = rest[m:].reshape(k, m)
+        swapped[:, start:stop] = rest[m:].reshape(k, m)
         if progress is not None:
             progress(stop * (k + 2), n * (k + 2))
     return outputs
