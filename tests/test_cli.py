@@ -189,8 +189,9 @@ def test_html_report_is_one_self_contained_page(tmp_path: Path) -> None:
     assert result.exit_code == 0
     text = page.read_text(encoding="utf-8")
     assert text.startswith("<!doctype html>")
-    assert "<h1>Casebook (hypothetical): Investment thesis</h1>" in text
-    assert text.count("<svg") == 1  # the chart, inline
+    assert "<title>Casebook (hypothetical): Investment thesis</title>" in text
+    assert "<h1>Casebook (hypothetical)</h1>" in text
+    assert text.count("<figure class='chart'><svg") == 3  # cohorts, distribution, tornado
     assert "What the sources would say" in text
     assert "<script" not in text
     mask = os.umask(0)
@@ -202,10 +203,11 @@ def test_html_report_is_one_self_contained_page(tmp_path: Path) -> None:
     assert "benign bubble" in market.read_text(encoding="utf-8")
 
 
-def test_html_without_samples_has_no_chart() -> None:
+def test_html_without_samples_has_no_chart_of_the_samples() -> None:
     result = run("score", CASEBOOK, "-f", "html", "--samples", "0")
     assert result.exit_code == 0
-    assert "<svg" not in result.stdout
+    assert result.stdout.count("<svg") == 1  # the cohorts' chart only
+    assert "id='revenue'><h2>Revenue: cohort retention" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -13,6 +13,7 @@ from tests.cards import criterion, one_factor
 from tests.conftest import EXAMPLES
 from thesis.cli import app
 from thesis.report.document import diligence
+from thesis.subjects import KINDS
 
 CASEBOOK = EXAMPLES / "companies" / "casebook.yaml"
 AI_2025 = EXAMPLES / "markets" / "ai-2025.yaml"
@@ -57,7 +58,7 @@ def test_the_distribution_and_verdict_probabilities() -> None:
     assert settles == sorted(settles, reverse=True)
     assert {x.input for x in u.diligence} == {x.input for x in u.drivers}
     assert u.diligence[0].input in diligence(result)[0]
-    assert u.diligence[0].question in diligence(result)[0]
+    assert KINDS["company"].question(u.diligence[0].input) in diligence(result)[0]
 
 
 def test_the_yes_no_driver_is_found() -> None:

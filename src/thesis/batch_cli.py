@@ -25,6 +25,8 @@ from thesis.cli import (
     SeedOption,
     app,
     check_output,
+    example,
+    format_help,
     output_format,
     plausibility,
     user_errors,
@@ -121,10 +123,10 @@ def batch_command(
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Processes to score in (default: one per core).")] = None,
+        "--jobs", "-j", min=1, metavar="N",
+        help="Processes to score in, 1 or more (default: one per core).")] = None,
     fmt: Annotated[BatchFormat | None, typer.Option(
-        "--format", "-f", help="Output format (default: from the --output extension, else "
-        "table).")] = None,
+        "--format", "-f", metavar="FORMAT", help=format_help(BatchFormat))] = None,
     output: OutputOption = None,
 ) -> None:
     """Score many companies or markets at once and rank them, highest score first.
@@ -148,7 +150,7 @@ def batch_command(
         pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
         try:
             scored = score_each(items, summarise, scorecard, samples=samples, seed=seed,
-                                executor=pool, progress=bar)
+                                executor=pool, progress=bar, brief=True)
         finally:
             if bar is not None:
                 bar.close()
@@ -162,4 +164,5 @@ def batch_command(
         raise typer.Exit(2)
 
 
-app.command("batch")(batch_command)
+app.command("batch", epilog=example(
+    "thesis batch examples/companies pipeline.csv --jobs 2 -o ranked.csv"))(batch_command)

@@ -6,6 +6,10 @@ Exit codes: 0 success; 2 bad input or usage (every problem on its own line on st
 makes hard to believe is a `warning:` line on stderr, and the run goes on; under `--strict` it is
 an error like any other. The top of this module imports no numpy, scipy or pydantic, so
 `--version` and `--help` answer at once.
+
+Every command takes `-h`, and its help ends with an example; parameters are shown by what they
+take (FILE, N, SEED), not by their Python types. `thesis --install-completion` installs shell
+completion. The report table is in colour only on a colour terminal (`in_colour`).
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, NoReturn, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from thesis import __version__
 from thesis.defaults import DEFAULT_SAMPLES, MAX_SAMPLES
@@ -31,35 +36,107 @@ from thesis.report import Format, format_for
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+    from typer._click import Command, Context, Parameter
 
     from thesis.result import Result
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="Score an investment thesis: transparent, reproducible, uncertainty-aware.",
-)
 
 P = ParamSpec("P")
 T = TypeVar("T")
 F = TypeVar("F", bound=StrEnum)
 
+
+class _MetavarOption(TyperOption):
+    """An option whose help shows its metavar (FILE, N) where typer shows its Python type and
+    range (`<int range> [0<=x<=4194304]`), and nothing for a flag (typer: `<bool>`)."""
+
+    def display_type_rich(self, ctx: Context) -> str | None:
+        return None if self.is_flag else self.metavar or super().display_type_rich(ctx)
+
+    def _get_number_range_help_str(self) -> str | None:
+        return None  # the help text says the range in words
+
+
+class _MetavarArgument(TyperArgument):
+    """An argument shown by its metavar alone: `FILE...` (typer: `FILE... <list[Path]>`), and
+    in the usage line as click writes it (`FILE...`, typer: `{FILE...}...`)."""
+
+    def display_type_rich(self, ctx: Context) -> str | None:
+        return None
+
+    def get_usage_pieces(self, ctx: Context) -> list[str]:
+        if self.metavar is None:
+            return super().get_usage_pieces(ctx)
+        return [self.metavar if self.required else f"[{self.metavar}]"]
+
+
+def _by_metavar(params: list[Parameter]) -> list[Parameter]:
+    """The parameters, each made to show itself in help by its metavar (the same objects)."""
+    for param in params:
+        if isinstance(param, TyperOption):
+            param.__class__ = _MetavarOption
+        elif isinstance(param, TyperArgument):
+            param.__class__ = _MetavarArgument
+    return params
+
+
+class _Group(TyperGroup):
+    """The `thesis` command: every command's parameters, the help and completion options typer
+    adds included, are shown in help by their metavars."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _by_metavar(super().get_params(ctx))
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _by_metavar(command.get_params(ctx))
+        return command
+
+
+def example(invocation: str) -> str:
+    """A command's help epilog: one example, on a line of its own."""
+    return f"Example:\\\n`{invocation}`"
+
+
+def choices(values: Iterable[str]) -> str:
+    """Choices in words (an enum's values, say): `table, json, markdown or html`."""
+    *most, last = values
+    return f"{', '.join(most)} or {last}" if most else last
+
+
+def format_help(formats: Iterable[str]) -> str:
+    """A --format option's help: the formats in words, and how the default is chosen."""
+    return f"{choices(formats)} (default: from the --output file's extension, else table)."
+
+
+app = typer.Typer(
+    cls=_Group,
+    rich_markup_mode="markdown",  # paragraphs reflow to the terminal; `example` keeps its line
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Score an investment thesis: transparent, reproducible, uncertainty-aware.",
+    epilog=example("thesis score examples/companies/casebook.yaml"),
+)
+
 FormatOption = Annotated[Format | None, typer.Option(
-    "--format", "-f", help="Output format (default: from the --output extension, else table).")]
+    "--format", "-f", metavar="FORMAT", help=format_help(Format))]
 SamplesOption = Annotated[int, typer.Option(
-    "--samples", "-n", min=0, max=MAX_SAMPLES,
-    help=f"Monte Carlo samples, 0 to {MAX_SAMPLES:,} (scrambled Sobol: rounded up to a power "
-    "of two); 0 scores the base case only.")]
+    "--samples", "-n", min=0, max=MAX_SAMPLES, metavar="N",
+    help=f"Monte Carlo samples, 0 to {MAX_SAMPLES:,}, rounded up to a power of two (as "
+    "scrambled Sobol points need); 0 scores the base case only.")]
 ChartOption = Annotated[Path | None, typer.Option(
-    "--chart", help="Also draw the score's distribution and tornado to this .png or .svg file.")]
-SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed: same seed, "
-                                         "same output, on any machine.")]
+    "--chart", metavar="FILE",
+    help="Also draw the score's distribution and tornado to this .png or .svg file.")]
+SeedOption = Annotated[int, typer.Option(
+    "--seed", min=0, metavar="SEED",
+    help="Random seed, 0 or more: the same seed gives the same output on any machine.")]
 ScorecardOption = Annotated[str | None, typer.Option(
-    "--scorecard", help="A shipped scorecard name (thesis, moat, revenue, traction, bubble) or "
-    "a YAML path; default: thesis for a company, bubble for a market.")]
+    "--scorecard", metavar="CARD", help="A shipped scorecard (thesis, moat, revenue, traction "
+    "or bubble) or your own YAML file; default: thesis for a company, bubble for a market.")]
 OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write here instead of stdout ('-' for stdout).")]
+    "--output", "-o", metavar="FILE",
+    help="Write to this file instead of the terminal ('-': the terminal).")]
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Treat a number outside its plausible range as an error (exit 2, "
     "nothing written), not a warning.")]
@@ -142,6 +219,18 @@ def write_output(text: str, output: Path | None) -> None:
     write_file(text.encode("utf-8"), output)
 
 
+def in_colour(output: Path | None) -> bool:
+    """Whether a table written to `output` may have colour and bold: only on stdout, and only
+    where rich finds a colour terminal there (not piped, NO_COLOR unset, TERM not dumb;
+    FORCE_COLOR=1 makes any stdout count as one)."""
+    if output is not None and str(output) != "-":
+        return False
+    from rich.console import Console
+
+    stdout = Console()
+    return stdout.is_terminal and stdout.color_system is not None and not stdout.no_color
+
+
 def write_file(data: bytes, output: Path) -> None:
     """Write through a temporary file beside the target and rename: never a partial file."""
     target = output.resolve()
@@ -216,7 +305,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(context_settings={"help_option_names": ["-h", "--help"]})
+@app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
@@ -244,7 +333,12 @@ def _score(file: Path, fmt: Format | None, scorecard: str | None, compare: Path 
     if other is not None:
         result = thesis.compare(result, thesis.score(other, scorecard, samples=0,
                                                      unknowns=unknowns.api))
-    text = thesis.render(result, layout)
+    if layout is Format.table and in_colour(output):
+        from thesis.report.text import render as render_table
+
+        text = render_table(result, colour=True)
+    else:
+        text = thesis.render(result, layout)
     if chart is not None:
         from thesis.report.chart import render_chart
 
@@ -255,21 +349,23 @@ def _score(file: Path, fmt: Format | None, scorecard: str | None, compare: Path 
 @user_errors
 def score_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A company or a market YAML file.")],
+    file: Annotated[Path, typer.Argument(help="A company or a market YAML file.",
+                                         metavar="FILE")],
     fmt: FormatOption = None,
     scorecard: ScorecardOption = None,
     compare: Annotated[Path | None, typer.Option(
-        "--compare", help="Another file of the same kind: say, factor by factor, what "
-        "separates the two scores.")] = None,
+        "--compare", metavar="FILE", help="Another file of the same kind: say, factor by "
+        "factor, what separates the two scores.")] = None,
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
     chart: ChartOption = None,
     output: OutputOption = None,
     strict: StrictOption = False,
     unknowns: Annotated[Unknowns, typer.Option(
-        "--unknowns", help="What an input the file does not give does: drawn from the "
-        "scorecard's prior for it (prior), or left out with the other weights renormalised "
-        "(leave-out: reads thin evidence as certain; for comparison with older reports).",
+        "--unknowns", metavar="prior|leave-out", help="What an input the file does not give "
+        "does: drawn from the scorecard's prior for it (prior), or left out with the other "
+        "weights renormalised (leave-out: reads thin evidence as certain; for comparison with "
+        "older reports).",
         case_sensitive=False)] = Unknowns.prior,
 ) -> None:
     """Score a company or a market and explain every factor: verdict, how sure, what moves it."""
@@ -277,21 +373,25 @@ def score_command(
            market_only=ctx.info_name == "bubble", strict=strict, unknowns=unknowns)
 
 
-app.command("score")(score_command)
-app.command("bubble", help="Read a market with the six-factor bubble scorecard (the same as "
-            "`thesis score` for a market file; refuses a company).")(score_command)
+app.command("score", epilog=example(
+    "thesis score examples/companies/casebook.yaml -f html -o casebook.html"))(score_command)
+app.command("bubble", help="Read a market with the six-factor bubble scorecard.\n\nThe same as "
+            "`thesis score` for a market file; refuses a company.", epilog=example(
+                "thesis bubble examples/markets/dotcom-2000.yaml --compare "
+                "examples/markets/ai-2025.yaml"))(score_command)
 
 
-@app.command("validate")
+@app.command("validate", epilog=example("thesis validate examples/companies/*.yaml"))
 @user_errors
 def validate_command(
     files: Annotated[list[Path], typer.Argument(
         help="Company, market, scorecard, positions or lens YAML files.", metavar="FILE...")],
     strict: StrictOption = False,
 ) -> None:
-    """Check files without scoring them, following their links (a company's market, a market's
-    prices, a scorecard's includes); every problem of every file is listed, and every number
-    outside its plausible range warned about."""
+    """Check files without scoring them: every problem of every file, each on its own line.
+
+    Links are followed (a company's market, a market's prices, a scorecard's includes), and
+    every number outside its plausible range is warned about."""
     import thesis
 
     problems: list[str] = []
@@ -306,16 +406,18 @@ def validate_command(
         _fail(problems, 2)
 
 
-@app.command("positions")
+@app.command("positions", epilog=example("thesis positions --source 004 --subject market"))
 @user_errors
 def positions_command(
     source: Annotated[str | None, typer.Option(
-        "--source", help="Only the positions from this seed: its file name or its number "
-        "(004).", metavar="SEED")] = None,
+        "--source", help="Only the positions from this source document: its number (004) or "
+        "its file name.", metavar="SOURCE")] = None,
     subject: Annotated[str | None, typer.Option(
         "--subject", help="Only the positions on a company or on a market.",
         metavar="company|market")] = None,
-    fmt: FormatOption = None,
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", "-f", metavar="FORMAT",
+        help=format_help(f for f in Format if f is not Format.html))] = None,
     output: OutputOption = None,
 ) -> None:
     """List the sources' positions with their citations (seed file, speaker, date, anchor)."""
@@ -343,13 +445,18 @@ def positions_command(
     write_output(render_positions(sets, layout), output)
 
 
-import thesis.batch_cli  # noqa: E402, F401 - registers `thesis batch`, built on the helpers above
+# the commands of their own modules, built on the helpers above (each registers on `app`)
+import thesis.batch_cli  # noqa: E402
+import thesis.compare_cli  # noqa: E402
+import thesis.init_cli  # noqa: E402
+import thesis.report_cli  # noqa: E402, F401
 
 
-@app.command("schema")
+@app.command("schema", epilog=example("thesis schema company -o company.schema.json"))
 @user_errors
 def schema_command(
-    kind: Annotated[str, typer.Argument(help="company, market, scorecard, positions or lens")],
+    kind: Annotated[str, typer.Argument(
+        help="company, market, scorecard, positions or lens.", metavar="KIND")],
     output: OutputOption = None,
 ) -> None:
     """Print the JSON Schema of a kind of file, for editor validation of YAML."""

@@ -7,11 +7,18 @@ Numbers, statuses and the sources' own words only: every sentence a reader sees 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from thesis.models.scorecard import Rule
+
+if TYPE_CHECKING:  # pandas is optional, and has no types of its own (pandas-stubs has them)
+    from pandas import DataFrame  # type: ignore[import-untyped, unused-ignore]
+
+FRAME_COLUMNS = ("factor", "criterion", "item", "input", "given", "score", "weight", "share",
+                 "status", "source")
+"""`Result.to_frame`'s columns; `item` is the factor's title or the criterion's question."""
 
 
 class ResultModel(BaseModel):
@@ -46,6 +53,9 @@ class Given(ResultModel):
     """Estimated from the subject's data (the cohorts' sBG fit), not stated."""
     prior: str | None = None
     """Not given: drawn from the scorecard's prior for it, whose source this is."""
+    stated: dict[str, float] = {}
+    """A number's distribution as written, by its keys (`{low: 0.3, high: 0.6}`,
+    `{p10: 9e4, p90: 1.3e5}`); empty for a plain number and for anything but a number."""
 
     _shown = ("input", "base")
 
@@ -307,6 +317,20 @@ class MarketRegime(ResultModel):
     _shown = ("market", "verdict")
 
 
+class ObservedCohort(ResultModel):
+    """One cohort as the company gave it: the share of its starting customers still active,
+    month by month from month 0."""
+
+    start: str
+    size: int | None = None
+    """Customers who started; None when not given."""
+    active: list[float]
+    """Shares of the cohort still active, 1.0 at month 0 (percentages given are divided by
+    100)."""
+
+    _shown = ("start",)
+
+
 class RetentionFit(ResultModel):
     """The company's cohorts, pooled and fitted with the sBG model (Fader & Hardie 2007) or, if
     a likelihood-ratio test finds that churn changes with tenure, with the beta-discrete-Weibull
@@ -331,6 +355,8 @@ class RetentionFit(ResultModel):
     """What limits the fit: a degenerate curve, no convergence, or assumed cohort sizes."""
     assumed_size: int | None = None
     """Customers assumed in each cohort given without a size; None when every size is given."""
+    observed: list[ObservedCohort] = []
+    """The cohorts the fit was made from, as given."""
     survival: list[float]
     """Projected share of a starting cohort still active, months 0 to 24."""
     retention_rate: list[float]
@@ -545,8 +571,46 @@ class Result(ResultModel):
         out.update({g.id: g.status for g in self.gates if g.status == "not_given"})
         return out
 
-    def _repr_markdown_(self) -> str:
-        """A notebook shows the result as the markdown report, not as a wall of fields."""
+    def to_markdown(self) -> str:
+        """The markdown report, as `thesis.render(result, Format.markdown)` writes it."""
         from thesis.report import Format, render
 
         return render(self, Format.markdown)
+
+    def to_html(self) -> str:
+        """The HTML page, as `thesis.render(result, Format.html)` writes it."""
+        from thesis.report import Format, render
+
+        return render(self, Format.html)
+
+    def to_frame(self) -> DataFrame:
+        """The scorecard as a pandas DataFrame (`FRAME_COLUMNS`): a row for each factor, then
+        one for each of its criteria, in the report's order. `criterion` is empty on a factor's
+        row, `share` (of its group) on a criterion's; `given` is worded as in the report.
+        Needs pandas: `pip install "thesis[pandas]"`."""
+        try:
+            import pandas
+        except ModuleNotFoundError as exc:
+            raise ImportError('Result.to_frame needs pandas: pip install "thesis[pandas]"'
+                              ) from exc
+        from thesis.report.document import describe_given
+
+        given = {g.input: g for g in self.inputs}
+        rows: list[tuple[object, ...]] = []
+        for f in self.walk():
+            rows.append((f.path, "", f.title, "", "", f.score, f.weight, f.share, f.status,
+                         f.source))
+            rows += [(f.path, c.id, c.question, c.input,
+                      describe_given(given.get(c.input), given, self.retention), c.score,
+                      c.weight, None, c.status, c.source) for c in f.criteria]
+        return pandas.DataFrame(rows, columns=list(FRAME_COLUMNS))
+
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the result as the markdown report, not as a wall of fields."""
+        return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the result as the HTML report: the page's body, without the page's
+        styles, so that the notebook's own apply and the rest of the notebook is untouched."""
+        page = self.to_html()
+        return page[page.index("<body>") + len("<body>"):page.rindex("</body>")].strip()

@@ -53,6 +53,7 @@ from thesis.result import (
     LensResult,
     MarketHeader,
     MarketRegime,
+    ObservedCohort,
     PositionResult,
     Provenance,
     Result,
@@ -306,9 +307,12 @@ def _given(inp: Input, prior: Prior | None = None) -> Given:
         return Given(input=inp.path, kind="evidence", base=inp.probability, prior=source)
     exact = isinstance(inp.distribution, Point) or inp.is_certain
     base = inp.base()
+    stated = {} if exact or inp.distribution is None else inp.distribution.model_dump(
+        exclude_defaults=True)
     return Given(input=inp.path, kind="number", base=base,
                  p10=base if exact else inp.quantile(0.1),
-                 p90=base if exact else inp.quantile(0.9), fitted=bool(inp.note), prior=source)
+                 p90=base if exact else inp.quantile(0.9), fitted=bool(inp.note), prior=source,
+                 stated=stated)
 
 
 def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Uncertainty:
@@ -418,6 +422,9 @@ def _retention(company: Company) -> RetentionFit | None:
         beta=fit.beta, c=fit.c, log_likelihood=fit.log_likelihood, converged=fit.converged,
         degenerate=fit.boundary, note=reading.note,
         assumed_size=None if sized else NOMINAL_COHORT,
+        observed=[ObservedCohort(start=c.start, active=list(c.survival),
+                                 size=None if c.given_size is None else int(c.given_size))
+                  for c in fitted.cohorts],
         survival=[round(float(x), 6) for x in fit.survival(months)],
         retention_rate=[round(float(x), 6) for x in fit.retention_rate(months[1:])],
         survival_24=reading.survival_24, survival_24_interval=reading.interval_24,

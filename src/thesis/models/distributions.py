@@ -19,7 +19,8 @@ is loaded), while the field keeps a real type:
     Evidence = Annotated[float, YesNo()]                  # true, false or a probability
 
 A number's domain is attached when it is validated: normals are truncated to it, and the other
-shapes must lie inside it.
+shapes must lie inside it. A shape that cannot, whatever its parameters (a lognormal, unbounded
+above, for a fraction), is refused with the shapes that can.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     PrivateAttr,
     Tag,
+    field_validator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -78,9 +80,14 @@ class _Shape(BaseModel):
         return float(self.ppf(np.array([0.5]))[0])
 
 
+IN_UNIT = "in the unit of the field it is given for"
+
+
 class Uniform(_Shape):
-    low: float
-    high: float
+    """Every value between low and high equally likely: "somewhere from 60% to 75%"."""
+
+    low: float = Field(description=f"the smallest value, {IN_UNIT}")
+    high: float = Field(description=f"the largest value, {IN_UNIT}")
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -96,9 +103,11 @@ class Uniform(_Shape):
 
 
 class Triangular(_Shape):
-    low: float
-    mode: float
-    high: float
+    """Between low and high, likeliest at mode: "60% to 75%, most likely 70%"."""
+
+    low: float = Field(description=f"the smallest value, {IN_UNIT}")
+    mode: float = Field(description=f"the likeliest value, {IN_UNIT}")
+    high: float = Field(description=f"the largest value, {IN_UNIT}")
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -123,8 +132,9 @@ class Triangular(_Shape):
 class Normal(_Shape):
     """Normal, truncated to the field's domain (so a rate never leaves [0, 1])."""
 
-    mean: float
-    sd: float = Field(ge=0)
+    mean: float = Field(description=f"the central value, {IN_UNIT}")
+    sd: float = Field(ge=0, description=f"the standard deviation, {IN_UNIT}; 0 for a known "
+                      "value")
 
     def support(self) -> tuple[float, float]:
         return (self.mean, self.mean) if self.sd == 0 else (-math.inf, math.inf)
@@ -144,8 +154,21 @@ class Normal(_Shape):
 class LogNormal(_Shape):
     """Lognormal given by its 10th and 90th percentiles, the way analysts state ranges."""
 
-    p10: float = Field(gt=0)
-    p90: float = Field(gt=0)
+    p10: float = Field(gt=0, description="the 10th percentile: a value the number falls below "
+                      f"only one time in ten; above 0, {IN_UNIT}")
+    p90: float = Field(gt=0, description="the 90th percentile: a value the number exceeds only "
+                      f"one time in ten; above 0, {IN_UNIT}")
+
+    @field_validator("p10", "p90", mode="before")
+    @classmethod
+    def _positive(cls, value: Any) -> Any:
+        """Say what to write instead when the range reaches 0 or below (a growth rate, a
+        margin): a lognormal describes positive quantities only."""
+        if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
+            raise ValueError("must be greater than 0: a lognormal {p10, p90} describes a "
+                             "positive quantity; for one that may be 0 or less, write "
+                             "{low, high}, {low, mode, high} or {mean, sd}")
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> LogNormal:
@@ -174,10 +197,12 @@ class LogNormal(_Shape):
 class Beta(_Shape):
     """Beta(alpha, beta) on [low, high] (default [0, 1]): a natural prior for a rate."""
 
-    alpha: float = Field(gt=0)
-    beta: float = Field(gt=0)
-    low: float = 0.0
-    high: float = 1.0
+    alpha: float = Field(gt=0, description="the first shape parameter, above 0: with beta, "
+                         "the mean is alpha / (alpha + beta) of the way from low to high")
+    beta: float = Field(gt=0, description="the second shape parameter, above 0; alpha + beta "
+                        "says how sure (the larger, the narrower)")
+    low: float = Field(default=0.0, description=f"the smallest value, {IN_UNIT} (default 0)")
+    high: float = Field(default=1.0, description=f"the largest value, {IN_UNIT} (default 1)")
 
     @model_validator(mode="after")
     def _ordered(self) -> Beta:
@@ -199,7 +224,7 @@ class Beta(_Shape):
 class Point(_Shape):
     """A known number: the degenerate distribution every plain number becomes."""
 
-    value: float
+    value: float = Field(description=f"the number, {IN_UNIT}")
 
     def support(self) -> tuple[float, float]:
         return self.value, self.value
@@ -262,8 +287,9 @@ class Categorical(BaseModel):
     """A category, or probabilities over categories: `{outcome: 0.6, seat: 0.4}`."""
 
     model_config = ConfigDict(frozen=True)
-    probabilities: dict[str, float]
-    choices: tuple[str, ...]
+    probabilities: dict[str, float] = Field(
+        description="each choice given, with its probability (fractions summing to 1)")
+    choices: tuple[str, ...] = Field(description="every choice the field offers, in its order")
 
     @property
     def base_case(self) -> str:
@@ -298,7 +324,7 @@ class InputKind:
         if self.kind == "number":
             return core_schema.no_info_after_validator_function(
                 self._number, handler.generate_schema(_Number))
-        check = _evidence if self.kind == "evidence" else self._category
+        check = self._evidence if self.kind == "evidence" else self._category
         return core_schema.no_info_plain_validator_function(check)
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema,
@@ -313,13 +339,54 @@ class InputKind:
                            "additionalProperties": {"type": "number", "minimum": 0,
                                                     "maximum": 1}}]}
 
-    def _as_share(self, lo: float, hi: float) -> str:
+    def _as_share(self, lo: float, hi: float, what: str = "a share") -> str:
         """A hint when the value reads as a percentage where a share is expected (35 for 0.35):
         it is over five times the domain's top and fits once divided by 100 (a share's domain
         ends at 1 or a few)."""
         if 5 * self.high < hi <= 100 * self.high and self.low <= lo / 100 and self.high <= 5:
-            return f"; did you mean {_span(lo / 100, hi / 100)} (a share, not a percentage)?"
+            return f"; did you mean {_span(lo / 100, hi / 100)} ({what}, not a percentage)?"
         return ""
+
+    def bounds(self) -> str:
+        """The hard range in words: `in [0, 1]`, `at least -1`, `at most 5` or `any number`."""
+        if math.isfinite(self.low) and math.isfinite(self.high):
+            return f"in [{self.low:g}, {self.high:g}]"
+        if math.isfinite(self.low):
+            return f"at least {self.low:g}"
+        return f"at most {self.high:g}" if math.isfinite(self.high) else "any number"
+
+    def _must(self) -> str:
+        """`must lie in [0, 1]`, `must be at least 0`: the start of an out-of-range message."""
+        finite = math.isfinite(self.low) and math.isfinite(self.high)
+        return f"must {'lie' if finite else 'be'} {self.bounds()}"
+
+    def _shapes_that_fit(self) -> str:
+        """The shapes that can describe a number of this field, for a message naming one that
+        cannot: all but the lognormal (a beta scaled unless the field is a fraction)."""
+        beta = "{alpha, beta}" if (self.low, self.high) == (0.0, 1.0) else (
+            "{alpha, beta, low, high}")
+        return (f"write {{low, high}}, {{low, mode, high}}, {{mean, sd}} (truncated to the "
+                f"range) or {beta}")
+
+    def _misfit(self, dist: Distribution) -> str | None:
+        """Why this shape cannot describe this field whatever its parameters, and what to write
+        instead; None when it can (its parameters are checked next)."""
+        bounds = self.bounds()
+        what = "a fraction" if (self.low, self.high) == (0.0, 1.0) else "a number"
+        what += f" {bounds}" if bounds.startswith("in ") else f" of {bounds}"
+        if isinstance(dist, LogNormal) and dist.p10 < dist.p90:
+            if math.isfinite(self.high):
+                return (f"a lognormal {{p10, p90}} is unbounded above, so it cannot describe "
+                        f"{what}; {self._shapes_that_fit()}")
+            if self.low > 0:
+                return (f"a lognormal {{p10, p90}} reaches down to 0, so it cannot describe "
+                        f"{what}; {self._shapes_that_fit()}")
+        if (isinstance(dist, Beta) and not {"low", "high"} & dist.model_fields_set
+                and not self.low <= 0.0 < 1.0 <= self.high):
+            return (f"a beta {{alpha, beta}} lies in [0, 1] unless given its own low and high; "
+                    f"this field is {bounds}: write {{alpha, beta, low, high}} with low and high "
+                    "inside it")
+        return None
 
     def implausible(self, value: Distribution, about: str | None = None) -> str | None:
         """Why a valid `value` is hard to believe, or None when what it states stays in the
@@ -344,12 +411,31 @@ class InputKind:
     def _number(self, value: Any) -> Distribution:
         """A plain number as a point; the distribution inside the domain, knowing it."""
         dist: Distribution = Point(value=value) if isinstance(value, int | float) else value
+        misfit = self._misfit(dist)
+        if misfit is not None:
+            raise ValueError(misfit)
         lo, hi = dist.support()
         if isinstance(dist, Normal) and dist.sd > 0:
+            if not self.low <= dist.mean <= self.high:
+                raise ValueError(f"the mean of {{mean, sd}} {self._must()} (the normal is "
+                                 f"truncated to that range){self._as_share(dist.mean, dist.mean)}")
             lo = hi = dist.mean
         if lo < self.low or hi > self.high:
-            raise ValueError(f"must lie in [{self.low:g}, {self.high:g}]{self._as_share(lo, hi)}")
+            raise ValueError(f"{self._must()}{self._as_share(lo, hi)}")
         return dist.within(self.low, self.high)  # type: ignore[return-value]
+
+    def _evidence(self, value: Any) -> float:
+        if isinstance(value, bool):
+            return float(value)
+        if isinstance(value, int | float) and 0 <= value <= 1:
+            return float(value)
+        if isinstance(value, Mapping):
+            raise ValueError("yes/no evidence takes one probability, not a distribution: write "
+                             "true, false or a probability in [0, 1] (an uncertain probability "
+                             "counts as its mean)")
+        hint = self._as_share(value, value, "a probability") if isinstance(
+            value, int | float) else ""
+        raise ValueError(f"expected true, false or a probability in [0, 1]{hint}")
 
     def _category(self, value: Any) -> Categorical:
         choices = self.choices
@@ -382,14 +468,6 @@ def _as_fraction(lo: float, hi: float, low: float, high: float) -> str:
 def _span(lo: float, hi: float) -> str:
     """`0.35`, or `0.9 to 1.1` for a range: how a hint spells the value it suggests."""
     return f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}"
-
-
-def _evidence(value: Any) -> float:
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float) and 0 <= value <= 1:
-        return float(value)
-    raise ValueError("expected true, false or a probability in [0, 1]")
 
 
 def Domain(low: float = -math.inf, high: float = math.inf, *,  # noqa: N802 - metadata

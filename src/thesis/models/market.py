@@ -25,7 +25,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from thesis.models.base import UserModel
+from thesis.models.base import ADVANCED, UserModel, asked
 from thesis.models.distributions import (
     Categorical,
     Choices,
@@ -77,130 +77,171 @@ IpoReturn = Annotated[Distribution, Domain(-1.0, plausible=(-0.2, 1.0))]
 class Theme(UserModel):
     """Is this worth 5-10 years of risk (a platform shift), or a hype topic (炒作热点)?"""
 
-    kind: ThemeKind | None = Field(
-        default=None, description="category: platform_shift (worth 5-10 years of risk) | "
-        "hype_topic (a market hype topic); or probabilities over the two")
+    kind: ThemeKind | None = asked(
+        "Is the theme a platform shift worth 5-10 years of risk, or a hype topic?",
+        "a category: platform_shift (worth 5-10 years of risk) or hype_topic (a market hype "
+        "topic)", {"platform_shift": 0.8, "hype_topic": 0.2})
 
 
 class Penetration(UserModel):
     """Is the potential market huge and still growing fast (巨大的市场渗透)?"""
 
-    adoption_speed_vs_prior: Positive | None = Field(
-        default=None, description="ratio: how many times faster than earlier platform shifts "
-        "(PC, internet) adoption is running; 1.0 = as fast")
-    addressable_market_usd: AddressableUsd | None = Field(
-        default=None, description="US$ a year: the annual spend the theme addresses")
+    adoption_speed_vs_prior: Positive | None = asked(
+        "How many times faster than earlier platform shifts is adoption running?",
+        "a ratio: how many times faster than earlier platform shifts (PC, internet) adoption "
+        "is running; 1.0 = as fast", {"low": 2.0, "high": 4.0})
+    addressable_market_usd: AddressableUsd | None = asked(
+        "How much is spent a year on what the theme addresses?",
+        "US dollars a year: the annual spend the theme addresses", {"p10": 1.0e12, "p90": 5.0e12})
 
 
 class Revenue(UserModel):
     """Is the revenue real, growing, profitable and paying for the build-out now (收入和利润)?"""
 
-    annual_revenue_usd: Positive | None = Field(
-        default=None, description="US$ a year: the revenue of the theme's leading borrowers "
-        "(the same companies as commitments_usd), at the as-of date; say in a comment whether "
-        "it is a year's revenue or an annualised run rate")
-    growth_yoy: Growth | None = Field(
-        default=None, description="fraction a year: growth of that revenue (1.0 = +100%, "
-        "doubling)")
-    funds_buildout: Funding | None = Field(
-        default=None, description="category: does the revenue pay for the build-out now | "
-        "near_term | only in a distant future?")
-    profits: Profits | None = Field(
-        default=None, description="category: are the theme's leading builders profitable now "
-        "| profitable_later (a dated path to profit) | no_business_model (没有盈利模式)?")
-    commitments_usd: Positive | None = Field(
-        default=None, description="US$: spending and debt commitments of the same companies "
-        "as annual_revenue_usd")
+    annual_revenue_usd: Positive | None = asked(
+        "What revenue do the theme's leading borrowers earn a year?",
+        "US dollars a year: the revenue of the theme's leading borrowers (the same companies "
+        "as commitments_usd), at the as-of date; say in a comment whether it is a year's "
+        "revenue or an annualised run rate", {"p10": 4.0e10, "p90": 8.0e10})
+    growth_yoy: Growth | None = asked(
+        "How fast does that revenue grow?",
+        "a fraction a year: growth of that revenue (1.0 = +100%, doubling)",
+        {"low": 0.8, "high": 1.5})
+    funds_buildout: Funding | None = asked(
+        "Does the revenue pay for the build-out now, soon, or only in a distant future?",
+        "a category: the revenue pays for the build-out now, near_term or only in a distant "
+        "future", "near_term")
+    profits: Profits | None = asked(
+        "Are the leading builders profitable now, later, or without a business model?",
+        "a category: the theme's leading builders are profitable now, profitable_later (a "
+        "dated path to profit) or have no_business_model (没有盈利模式)", "profitable_later")
+    commitments_usd: Positive | None = asked(
+        "How much have the same companies committed to spend or borrow?",
+        "US dollars: spending and debt commitments of the same companies as "
+        "annual_revenue_usd", 1.0e12)
 
 
 class Leverage(UserModel):
     """Is the build-out financed by debt, and who holds the leverage (杠杆融资)?"""
 
-    capex_debt_share: Rate | None = Field(
-        default=None, description="fraction: share of the build-out's capex financed by debt "
-        "rather than operating cash flow or equity (0.5 = half)")
-    ocf_to_capex: Positive | None = Field(
-        default=None, description="ratio: operating cash flow of the theme's leading builders "
-        "over their capital spending, per year (2.0 = cash flow twice the capex; below 1.0 the "
-        "build-out needs outside money)")
-    capex_to_gdp: CapexShare | None = Field(
-        default=None, description="fraction of GDP: the build-out's capital spending per year "
-        "over the country's GDP (0.012 = 1.2% of GDP)")
-    debt_concentration: Rate | None = Field(
-        default=None, description="fraction: share of the build-out's new debt and "
-        "commitments carried by its single largest borrower (0.6 = one borrower holds 60%)")
-    institutional: Holders | None = Field(
-        default=None, description="category: leverage of the institutions building and "
-        "investing: low | rising | high")
-    retail_margin_debt_to_gdp: MarginDebtShare | None = Field(
-        default=None, description="fraction of GDP: retail margin debt over GDP (0.03 = 3% of "
-        "GDP)")
-    leveraged_products: Prevalence | None = Field(
-        default=None, description="category: how easy retail leverage is (2x/3x ETFs, "
-        "perpetuals): none | available | pervasive")
-    competition: Competition | None = Field(
-        default=None, description="category: the builders' race: calm (no race to outspend) | "
-        "arms_race (军备竞赛: they outspend each other) | escalating (the race is getting "
-        "fiercer: 竞争更激烈了)")
+    capex_debt_share: Rate | None = asked(
+        "How much of the build-out's capex is financed by debt?",
+        "a fraction: share of the build-out's capex financed by debt rather than operating "
+        "cash flow or equity (0.5 = half)", 0.3)
+    ocf_to_capex: Positive | None = asked(
+        "How many times does the builders' operating cash flow cover their capex?",
+        "a ratio: operating cash flow of the theme's leading builders over their capital "
+        "spending, per year (2.0 = cash flow twice the capex; below 1.0 the build-out needs "
+        "outside money)", {"low": 1.1, "high": 1.6})
+    capex_to_gdp: CapexShare | None = asked(
+        "How large is the build-out's yearly capex against GDP?",
+        "a fraction of GDP: the build-out's capital spending per year over the country's GDP "
+        "(0.012 = 1.2% of GDP)", 0.015)
+    debt_concentration: Rate | None = asked(
+        "How much of the new debt does the single largest borrower carry?",
+        "a fraction: share of the build-out's new debt and commitments carried by its single "
+        "largest borrower (0.6 = one borrower holds 60%)", 0.5)
+    institutional: Holders | None = asked(
+        "How levered are the institutions that build and invest?",
+        "a category: leverage of the institutions building and investing: low, rising or high",
+        "rising")
+    retail_margin_debt_to_gdp: MarginDebtShare | None = asked(
+        "How large is retail margin debt against GDP?",
+        "a fraction of GDP: retail margin debt over GDP (0.03 = 3% of GDP)", 0.035)
+    leveraged_products: Prevalence | None = asked(
+        "How easy is leverage for retail investors?",
+        "a category: how easy retail leverage is (2x/3x ETFs, perpetuals): none, available or "
+        "pervasive", "pervasive")
+    competition: Competition | None = asked(
+        "Are the builders racing to outspend each other, and is the race getting fiercer?",
+        "a category: the builders' race: calm (no race to outspend), arms_race (军备竞赛: they "
+        "outspend each other) or escalating (the race is getting fiercer: 竞争更激烈了)",
+        "arms_race")
 
 
 class Valuation(UserModel):
     """How stretched are prices (估值)?"""
 
-    leaders_forward_pe: Positive | None = Field(
-        default=None, description="ratio: forward P/E of the theme's leading companies")
-    normal_pe: NormalPe | None = Field(
-        default=None, description="ratio: the broad market's normal forward P/E in that era")
-    cape: Cape | None = Field(
-        default=None, description="ratio: Shiller cyclically adjusted P/E of the broad market")
+    leaders_forward_pe: Positive | None = asked(
+        "At what forward P/E do the theme's leading companies trade?",
+        "a ratio: forward price over earnings of the theme's leading companies",
+        {"low": 28.0, "high": 40.0})
+    normal_pe: NormalPe | None = asked(
+        "What is the broad market's normal forward P/E in this era?",
+        "a ratio: the broad market's normal forward price over earnings in that era",
+        {"low": 18.0, "high": 22.0})
+    cape: Cape | None = asked(
+        "What is the broad market's Shiller CAPE?",
+        "a ratio: Shiller cyclically adjusted price over earnings of the broad market", 38.0)
 
 
 class Speculation(UserModel):
     """Who speculates (投机)? Speculators must be retail, not institutions."""
 
-    speculators: Speculators | None = Field(
-        default=None, description="category: who speculates: retail | both | institutions")
-    top10_market_cap_to_gdp: Top10Share | None = Field(
-        default=None, description="ratio: market value of the ten largest companies over GDP "
-        "(0.77 = 77% of GDP)")
-    ipo_first_day_return: IpoReturn | None = Field(
-        default=None, description="fraction: average first-day return of new listings "
-        "(0.7 = +70%)")
-    smart_money_selling: Evidence | None = Field(
-        default=None, description="yes/no or a probability: are insiders and early investors "
-        "net sellers (聪明人获利了 跑了)?")
+    speculators: Speculators | None = asked(
+        "Who speculates: retail investors, institutions, or both?",
+        "a category: who speculates: retail, both or institutions", "retail")
+    top10_market_cap_to_gdp: Top10Share | None = asked(
+        "How large is the market value of the ten largest companies against GDP?",
+        "a ratio: market value of the ten largest companies over GDP (0.77 = 77% of GDP)",
+        0.75)
+    ipo_first_day_return: IpoReturn | None = asked(
+        "What do new listings return on their first day, on average?",
+        "a fraction: average first-day return of new listings (0.7 = +70%)", 0.25)
+    smart_money_selling: Evidence | None = asked(
+        "Are insiders and early investors net sellers?",
+        "yes/no: insiders and early investors are net sellers (聪明人获利了 跑了)", 0.3)
 
 
 class PricePoint(UserModel):
-    date: date
-    price: float = Field(gt=0, description="index level: the theme's price index")
-    market: float | None = Field(default=None, gt=0,
-                                 description="index level: the broad market index")
+    """One dated close of the theme's index, and of the broad market's if given."""
+
+    date: Annotated[date, Field(description="the day of the close, a date (YYYY-MM-DD)",
+                                examples=["2025-10-31"])]
+    price: float = Field(gt=0, description="index level: the theme's price index, in its own "
+                         "points", examples=[240.0])
+    market: float | None = Field(default=None, gt=0, description="index level: the broad "
+                                 "market index, in its own points", examples=[145.0])
 
 
 class Prices(UserModel):
     """Price history for the run-up check, and where the market stands against its peak."""
 
-    drawdown_from_peak: Rate | None = Field(
-        default=None, description="fraction: fall of the theme's index from its peak (0.4 = "
-        "-40%)")
+    drawdown_from_peak: Rate | None = asked(
+        "How far has the theme's index fallen from its peak?",
+        "a fraction: fall of the theme's index from its peak (0.4 = -40%)", 0.05)
     series: list[PricePoint] | None = Field(
-        default=None, description="dated closes of the theme (price) and the market (market)")
+        default=None, description="dated closes of the theme (price) and the market (market), "
+        "oldest first, reaching back two years before the last close (the run-up check)",
+        examples=[[{"date": "2023-10-31", "price": 100.0, "market": 100.0},
+                   {"date": "2025-10-31", "price": 240.0, "market": 145.0}]])
     csv: str | None = Field(
-        default=None, description="a CSV file (date,price[,market]) relative to this file")
-    source: str | None = Field(default=None, description="where the prices come from")
+        default=None, description="path to a CSV file of closes (date,price[,market]), "
+        "relative to this file; instead of series", examples=["prices.csv"],
+        json_schema_extra={ADVANCED: True})
+    source: str | None = Field(default=None, description="where the prices come from, in words",
+                               examples=["month-end closes of an index of the theme's leaders"])
 
 
 class Market(UserModel):
     """A market (a theme, an episode) on one date."""
 
-    name: Annotated[str, Field(min_length=1)]
-    as_of: date
-    description: str | None = None
-    theme: Theme = Theme()
-    penetration: Penetration = Penetration()
-    revenue: Revenue = Revenue()
-    leverage: Leverage = Leverage()
-    valuation: Valuation = Valuation()
-    speculation: Speculation = Speculation()
-    prices: Prices = Prices()
+    name: str = Field(min_length=1, description="the market's name: a theme or an episode, in "
+                      "words", examples=["AI build-out (example)"])
+    as_of: date = Field(description="the date the figures describe, a date (YYYY-MM-DD)",
+                        examples=["2025-10-31"])
+    description: str | None = Field(default=None, description="a few words on the market",
+                                    examples=["the AI build-out as it stood in late 2025"])
+    theme: Theme = Field(default=Theme(), description="the theme: platform shift or hype topic")
+    penetration: Penetration = Field(default=Penetration(), description="market penetration: "
+                                     "how fast adoption runs and how much spend it addresses")
+    revenue: Revenue = Field(default=Revenue(), description="revenue and profit of the theme's "
+                             "leading companies, against their commitments")
+    leverage: Leverage = Field(default=Leverage(), description="leverage: how the build-out is "
+                               "financed and who holds the debt")
+    valuation: Valuation = Field(default=Valuation(), description="valuation: the leaders' P/E "
+                                 "against the market's")
+    speculation: Speculation = Field(default=Speculation(), description="speculation: who "
+                                     "speculates, and the signs of a frenzy")
+    prices: Prices = Field(default=Prices(), description="price history for the run-up check, "
+                           "and the fall from the peak")

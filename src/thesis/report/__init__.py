@@ -32,7 +32,8 @@ def format_for(path: Path) -> Format | None:
 
 
 def render(result: Result, fmt: Format = Format.table) -> str:
-    """The result as text in a format."""
+    """The result as text in a format; a table is plain text, without colour (the command line
+    colours it on a terminal: `thesis.report.text.render(result, colour=True)`)."""
     if fmt is Format.json:
         from thesis.report.json import render as layout
     elif fmt is Format.markdown:

@@ -145,11 +145,11 @@ def _cells(rank: int, row: Scored[Summary]) -> tuple[str, ...]:
 
 
 def _table(rows: Sequence[Scored[Summary]]) -> str:
-    from thesis.report.text import console
+    from thesis.report.text import console, without_trailing_spaces
 
     buffer = io.StringIO()
-    console(buffer).print(_rich_table(rows))
-    return buffer.getvalue()
+    console(buffer, least=100, most=None).print(_rich_table(rows))  # twelve columns: room
+    return without_trailing_spaces(buffer.getvalue())
 
 
 def _rich_table(rows: Sequence[Scored[Summary]]) -> Table:

@@ -1,19 +1,27 @@
 """One report document, built once from a `Result`: every word a reader sees is written here.
 
 The layouts (`text`, `markdown`, `html`) only lay a `Document` out, so a company and a market,
-the terminal and a memo, all say the same thing in the same order: a headline, the scorecard as
-rows, then sections of lines, the sources' positions, and where the numbers came from.
+the terminal and a memo, all say the same thing in the same order: a summary and the subject's
+own figures, the scorecard as rows, then sections of lines, the sources' positions, the notes
+that cite where each rule comes from, and where the numbers came from.
+
+Inputs reach a reader as the questions an analyst answers to give them (`Questions`), the dotted
+path kept beside them in small print; sources as numbered notes (`Citations`) naming each seed
+by its speaker and title with its original anchor, and the seeds' file names in the list under
+the notes: Chinese and file names stay out of the body.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from thesis.engine.space import compact
 from thesis.models.scorecard import Categories, Curve, Rule
 from thesis.result import (
+    CriterionResult,
     FactorResult,
     GateResult,
     Given,
@@ -24,11 +32,20 @@ from thesis.result import (
     RunUpResult,
     Uncertainty,
 )
+from thesis.subjects import KINDS, SubjectKind
 
 SHOWN_DRIVERS = 6
+SHOWN_DILIGENCE = 5
 TOP_DRIVERS = 3
+NAMED_SHARE = 0.005
+"""An input that would settle less of the verdict's uncertainty than this (0% when rounded) is
+not named as worth finding out."""
+SUMMARY_FACTORS = 3
 BUBBLE_DIRECTION = "higher scores are more bubble-like"
 _SEED = re.compile(r"\b(\d{3})_[0-9a-f]{16}\.txt")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+Chart = Literal["distribution", "tornado", "cohorts"]
 
 
 @dataclass(frozen=True)
@@ -45,12 +62,34 @@ class Row:
     note: str
     muted: bool = False
     """Nothing scored here (not given): shown dimmed."""
+    notes: tuple[int, ...] = ()
+    """The numbers of the notes that cite `source`."""
+    path: str = ""
+    """The input a criterion or gate reads (small print beside its question)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a section: what it says, the input it is about, the notes it cites."""
+
+    text: str
+    path: str = ""
+    notes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Section:
     heading: str
-    lines: list[str]
+    items: list[Line]
+    key: str = ""
+    """A stable name for the section (`diligence`, `revenue`, ...): an anchor in a memo."""
+    chart: Chart | None = None
+    """The figure that goes with it, where there is one to draw."""
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines as plain text, each input's path in brackets after its question."""
+        return [f"{i.text} [{i.path}]" if i.path else i.text for i in self.items]
 
 
 @dataclass(frozen=True)
@@ -66,6 +105,61 @@ class Stance:
     our_score: str
     about: str
     agreement: str
+    notes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A labelled figure: one of the subject's own, or a line of the provenance."""
+
+    label: str
+    value: str
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a partner reads first: the verdict, how sure, how much is answered, the strongest
+    and weakest factors, and what to find out next."""
+
+    score: str
+    verdict: str
+    meaning: str
+    notes: tuple[int, ...]
+    """The notes citing the verdict bands."""
+    spread: str
+    """`between 73 and 84 in 8 of 10 draws`; empty at the base case only."""
+    coverage: str
+    groups: str
+    ranking: tuple[str, str]
+    """What the highest and the lowest factor scores mean here: `Strongest`, `Weakest`."""
+    strongest: list[str]
+    weakest: list[str]
+    """The lowest-scoring factors, lowest first (none counted among the strongest)."""
+    questions: list[Line]
+    """The three questions to answer next, or one line saying why there are none."""
+
+    @property
+    def points(self) -> list[str]:
+        """The range, the coverage and what the groups say, as sentences."""
+        return [x for x in (self.spread and f"The score falls {self.spread}.",
+                            f"It {self.coverage}.", self.groups) if x]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What only the command that ran knows: the date of the run and the file as given."""
+
+    date: str | None = None
+    """UTC, `2026-01-31`."""
+    input_file: str | None = None
+    """As given on the command line, relative (never absolute)."""
 
 
 @dataclass(frozen=True)
@@ -86,18 +180,24 @@ class Document:
     sections: list[Section]
     stances: list[Stance] = field(default_factory=list)
     footer: str = ""
+    summary: Summary | None = None
+    facts: list[Fact] = field(default_factory=list)
+    """The subject's own figures, as the analyst wrote them."""
+    notes: list[Note] = field(default_factory=list)
+    """Every source cited, numbered in order of first citation."""
+    seeds: list[Fact] = field(default_factory=list)
+    """The seed documents the notes cite, by file name, each described once (`SEEDS_NOTE`)."""
+    provenance: list[Fact] = field(default_factory=list)
 
 
-def build(result: Result) -> Document:
-    """The report of one result, in words."""
+def build(result: Result, run: Run | None = None) -> Document:
+    """The report of one result, in words. `run` adds what only the command knows (the date,
+    the file as given) to the provenance."""
     subject = result.subject
     is_market = isinstance(subject, MarketHeader)
     context = (f"as of {subject.as_of}" if isinstance(subject, MarketHeader)
                else subject.layer)
-    c = result.coverage
-    answered = f"answered {c.given} of {c.criteria} criteria, {c.weight:.0%} of the weight"
-    if c.minimum is not None and c.weight < c.minimum:
-        answered += f"; a verdict needs {c.minimum:.0%}"
+    answered = coverage_line(result)
     headline = (f"Bubble score {fmt_score(result.score)} / 100 ({BUBBLE_DIRECTION}; {answered})"
                 if is_market else f"Score {fmt_score(result.score)} / 100 ({answered})")
     lead = [line for line in (groups_line(result), regime_line(result),
@@ -108,15 +208,307 @@ def build(result: Result) -> Document:
     skipped = [f.title for f in result.walk() if f.status == "not_applicable"]
     if skipped:
         legend.append("not applicable here: " + "; ".join(skipped))
+    citations = Citations()  # numbered in the order a reader meets them
+    questions = Questions.of(result)
+    summary = summarise(result, citations, questions)
+    table = rows(result, citations)
+    later = sections(result, citations, questions)
+    stances = [_stance(p, citations) for p in spoken(result)]
+    notes = citations.notes()
     return Document(
         title=f"{subject.name}: {result.scorecard_title}", subject=subject.name,
         headline=headline, verdict=result.verdict, meaning=result.verdict_meaning,
-        context=context, lead=lead, rows=rows(result), legend=legend,
-        sections=sections(result), stances=[_stance(p) for p in spoken(result)],
-        footer=footer(result))
+        context=context, lead=lead, rows=table, legend=legend, sections=later, stances=stances,
+        footer=footer(result), summary=summary, facts=facts(result), notes=notes,
+        seeds=seeds_cited(notes), provenance=provenance(result, run or Run()))
 
 
-def sections(result: Result) -> list[Section]:
+class Questions:
+    """Input paths as the questions an analyst answers to give them: the field's own question,
+    else the first criterion or gate that reads the input, else the field's description."""
+
+    def __init__(self, kind: SubjectKind, read: Mapping[str, str]) -> None:
+        self.kind = kind
+        self.read = read
+
+    @classmethod
+    def of(cls, result: Result) -> Questions:
+        read: dict[str, str] = {}
+        items: list[CriterionResult | GateResult] = []
+        for f in result.walk():
+            items += [*f.criteria, *f.gates]
+        for item in [*items, *result.gates]:
+            read.setdefault(item.input, item.question)
+        return cls(KINDS[result.subject.kind], read)
+
+    def __call__(self, path: str, fallback: str = "") -> str:
+        """The question for `path`; `fallback` where no criterion reads it directly (a part of
+        a derived input)."""
+        own = self.kind.question(path)
+        if own.endswith("?"):
+            return own
+        asked = self.read.get(path) or fallback or own
+        asked = sentence(asked)
+        return asked if asked.endswith(("?", ".", ")")) else f"{asked}."
+
+
+class Citations:
+    """The notes of one document: each distinct citation gets the next number."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, source: str) -> tuple[int, ...]:
+        """The number of the note that cites this source (`citation`); none for no source."""
+        return self.note(citation(source))
+
+    def note(self, text: str) -> tuple[int, ...]:
+        """The number of a note with this text: the next one, or the one it already has."""
+        if not text:
+            return ()
+        return (self.numbers.setdefault(text, len(self.numbers) + 1),)
+
+    def notes(self) -> list[Note]:
+        return [Note(n, text) for text, n in self.numbers.items()]
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Who speaks in a seed document and what it is (docs/sources.md): briefly for a note, in
+    full for the list of documents under the notes."""
+
+    file: str
+    speaker: str
+    title: str
+    date: str
+    about: str
+
+
+SEEDS = {seed.file[:3]: seed for seed in (
+    Seed("000_793eca45db821f36.txt", "Grady, Huang and Buhler (Sequoia)", "AI Ascent 2025",
+         "May 2025", "Sequoia Capital's AI Ascent 2025 keynotes (Pat Grady, Sonya Huang, "
+         "Konstantine Buhler), in a Chinese write-up of 13 May 2025"),
+    Seed("001_9073ae9f410f6ac8.txt", "Buhler (Sequoia)",
+         "\u201cThe $10 Trillion AI Revolution\u201d", "Aug 2025",
+         "Konstantine Buhler's talk \u201cThe $10 Trillion AI Revolution\u201d (Sequoia), in "
+         "Best Partners TV's Chinese summary of 30 Aug 2025 (the talk's date not given)"),
+    Seed("002_e8b33134b6db8f3c.txt", "Casado (a16z)", "20VC interview", "Jul 2025",
+         "Martin Casado of a16z interviewed on 20VC, in a Chinese translation edited by CSDN, "
+         "Jul 2025"),
+    Seed("003_82f95a529277e79a.txt", "Sequoia", "AI Ascent 2026", "Apr 2026",
+         "Sequoia's AI Ascent 2026, a summary of 13 talks (\u201cThis is AGI\u201d), cut off in "
+         "the Brockman dialogue, Apr 2026"),
+    Seed("004_cd6a7d5e8935a604.txt", "Brilliant Phoenix speaker", "AI-bubble talk", "Nov 2025",
+         "a Brilliant Phoenix fund talk (transcript, Chinese) of 5-6 Nov 2025 that retells "
+         "Coatue's 2025 bubble scorecard; the readings and the verdict are the speaker's"),
+)}
+"""The seed documents, by the number their file names start with."""
+SEEDS_NOTE = ("The seed documents, which the notes name by the number their file names start "
+              "with (docs/sources.md):")
+_SEED_NOTE = re.compile(r"\(seed (\d{3})\)")
+_QUOTED = re.compile(r'"([^"]+)"')
+NOTE_REASON = 160
+"""Characters of an assumption's reason a note keeps (the scorecard has it in full)."""
+
+
+def seed_note(file: str, anchor: str, speaker: str = "", date: str = "") -> str:
+    """One seed cited: who, in which document and when, the original anchor, and the seed's
+    number (the list under the notes names its file) or, for a seed not listed, its file."""
+    seed = SEEDS.get(file[:3])
+    if seed is None or seed.file != file:
+        who, title, when, which = speaker or file, "", date, file
+    else:
+        who, title, when, which = (speaker or seed.speaker, f", {seed.title}",
+                                   date or seed.date, f"seed {file[:3]}")
+    quote = f": \u201c{anchor}\u201d" if anchor else ""
+    return f"{who}{title}{', ' if when else ''}{when}{quote} ({which})"
+
+
+def citation(source: str) -> str:
+    """A source as a short note: each seed it cites with its first anchor; a public benchmark
+    by its name; an assumption with its reason."""
+    text = " ".join(source.split())
+    seeds = list(_SEED.finditer(text))
+    if not seeds:
+        return _reference(text)
+    parts: list[str] = []
+    before = text[:seeds[0].start()].strip(" ,;:(")
+    if before:
+        parts.append(_reference(before))
+    cited: set[str] = set()
+    for i, found in enumerate(seeds):
+        if found.group(0) in cited:
+            continue
+        cited.add(found.group(0))
+        end = seeds[i + 1].start() if i + 1 < len(seeds) else len(text)
+        anchor = _QUOTED.search(text, found.end(), end)
+        parts.append(seed_note(found.group(0), anchor.group(1) if anchor else ""))
+    return "; ".join(parts)
+
+
+def seeds_cited(notes: list[Note]) -> list[Fact]:
+    """The seed documents the notes cite, each by its file name and described once."""
+    numbers = sorted({m.group(1) for n in notes for m in _SEED_NOTE.finditer(n.text)})
+    return [Fact(SEEDS[number].file, SEEDS[number].about) for number in numbers]
+
+
+def _reference(text: str) -> str:
+    """A public source by its name (the text before its first colon outside quotes and
+    brackets); an assumption with the first clause of its reason."""
+    depth, quoted, head = 0, False, text
+    for i, char in enumerate(text):
+        quoted ^= char == '"'
+        depth += (char == "(") - (char == ")")
+        if char == ":" and not quoted and depth == 0:
+            head = text[:i]
+            break
+    if not head.lower().startswith("assumption") or head == text:
+        return _clip(head)
+    reason = re.split(r"; |\. ", text[len(head) + 1:].strip(), maxsplit=1)[0]
+    return _clip(f"{head}: {reason}")
+
+
+def _clip(text: str, limit: int = NOTE_REASON) -> str:
+    text = text.strip().rstrip(".")
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "\u2026"
+
+
+def english(text: str) -> str:
+    """Text for the body of a report, where a Chinese phrase belongs in a note: a bracketed or
+    quoted phrase in Chinese left out, a leading Chinese term (`良性泡沫: ...`) dropped."""
+    text = re.sub(r"\s*\([^()]*" + _CJK.pattern + r"[^()]*\)", "", text)
+    text = re.sub(r'\s*"[^"]*' + _CJK.pattern + r'[^"]*"', "", text)
+    return re.sub(r"^[^:]*" + _CJK.pattern + r"[^:]*:\s*", "", text)
+
+
+def sentence(text: str) -> str:
+    """The text with a capital first letter."""
+    return text[:1].upper() + text[1:]
+
+
+def coverage_line(result: Result) -> str:
+    c = result.coverage
+    answered = f"answered {c.given} of {c.criteria} criteria, {c.weight:.0%} of the weight"
+    if c.minimum is not None and c.weight < c.minimum:
+        answered += f"; a verdict needs {c.minimum:.0%}"
+    return answered
+
+
+def summarise(result: Result, citations: Citations, questions: Questions) -> Summary:
+    """The memo's opening block."""
+    u = result.uncertainty
+    spread = ""
+    if u is not None:
+        d = u.distribution
+        spread = (f"between {d.p10:.0f} and {d.p90:.0f} in 8 of 10 draws (P10-P90 of "
+                  f"{u.samples:,} samples); the verdict holds in {1 - d.flip_probability:.0%}")
+    leaves = sorted((f for f in result.walk()  # the factors the subject's own figures score
+                     if not f.factors and f.score is not None and f.given > 0),
+                    key=lambda f: (-(f.score or 0.0), -f.share))
+    ranked = [f"{f.title} ({fmt_score(f.score)})" for f in leaves]
+    ranking = (("Most bubble-like", "Least bubble-like")
+               if isinstance(result.subject, MarketHeader) else ("Strongest", "Weakest"))
+    verdict = result.verdict if result.leaning is None else (
+        f"{result.verdict} (leaning {result.leaning})")
+    return Summary(
+        score=f"{fmt_score(result.score)} / 100", verdict=verdict,
+        meaning=sentence(english(result.verdict_meaning)).rstrip(".") + ".",
+        notes=citations.cite(result.verdict_source),
+        spread=spread, coverage=coverage_line(result), groups=groups_line(result),
+        ranking=ranking, strongest=ranked[:SUMMARY_FACTORS],
+        weakest=ranked[SUMMARY_FACTORS:][::-1][:SUMMARY_FACTORS],
+        questions=next_questions(result, questions))
+
+
+def next_questions(result: Result, questions: Questions) -> list[Line]:
+    """The three questions to answer next: those whose answers would settle the verdict most,
+    or where the verdict holds in every sample, those the score's spread hinges on most."""
+    u = result.uncertainty
+    if u is None or any(d.settles >= NAMED_SHARE for d in u.diligence):
+        return diligence_lines(result, questions, TOP_DRIVERS, brief=True)
+    hinges = [d for d in u.drivers if d.total >= u.driver_share][:TOP_DRIVERS]
+    return [Line(f"{questions(d.input, d.question)} ({d.total:.0%} of the score's variance)",
+                 d.input) for d in hinges] or diligence_lines(result, questions, TOP_DRIVERS,
+                                                            brief=True)
+
+
+KEY_FIGURES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "company": (
+        ("revenue.arr_usd", "ARR", "usd"),
+        ("revenue.growth_yoy", "Growth a year", "percent"),
+        ("revenue.net_revenue_retention", "Net revenue retention", "percent"),
+        ("revenue.gross_revenue_retention", "Gross revenue retention", "percent"),
+        ("revenue.gross_margin.now", "Gross margin today", "percent"),
+        ("revenue.gross_margin.in_24_months", "Gross margin in 24 months", "percent"),
+        ("revenue.pilot_share", "Revenue in paid pilots", "percent"),
+        ("revenue.top_customer_share", "Largest customer", "percent"),
+        ("revenue.pricing_model", "Priced by", "plain"),
+        ("engagement.dau_mau", "DAU/MAU", "percent"),
+        ("engagement.retention_month_6", "Cohort retention", "percent"),
+        ("market_pool.labour_pool_usd", "Labour pool", "usd"),
+    ),
+    "market": (
+        ("theme.kind", "Theme", "plain"),
+        ("penetration.adoption_speed_vs_prior", "Adoption vs earlier shifts", "times"),
+        ("revenue.annual_revenue_usd", "Leaders' revenue", "usd"),
+        ("revenue.growth_yoy", "Revenue growth a year", "percent"),
+        ("revenue.commitments_usd", "Commitments", "usd"),
+        ("leverage.capex_to_gdp", "Capex / GDP", "percent"),
+        ("leverage.ocf_to_capex", "Operating cash flow / capex", "times"),
+        ("valuation.leaders_forward_pe", "Leaders' forward P/E", "plain"),
+        ("valuation.normal_pe", "Normal forward P/E", "plain"),
+        ("valuation.cape", "CAPE", "plain"),
+        ("speculation.top10_market_cap_to_gdp", "Top ten market value / GDP", "percent"),
+        ("speculation.speculators", "Who speculates", "plain"),
+        ("leverage.retail_margin_debt_to_gdp", "Retail margin debt / GDP", "percent"),
+    ),
+}
+"""The figures a memo's key-figures box shows, by subject kind: path, label and unit."""
+UNITS: dict[str, Callable[[float], str]] = {
+    "usd": lambda x: f"US${compact(x)}",
+    "percent": lambda x: f"{100 * x:.3g}%",
+    "times": lambda x: f"{compact(x)}x",
+    "plain": compact,
+}
+
+
+def facts(result: Result) -> list[Fact]:
+    """The subject's own figures, as given (the scorecard's priors left out)."""
+    subject = result.subject
+    if isinstance(subject, MarketHeader):
+        out = [Fact("As of", subject.as_of)]
+    else:
+        out = [Fact(label, value.replace("_", " ").replace("saas", "SaaS")) for label, value in (
+            ("Stage", subject.stage), ("Vertical", subject.vertical),
+            ("Segment", subject.segment), ("Layer", subject.layer)) if value]
+    given = {g.input: g for g in result.inputs}
+    for path, label, unit in KEY_FIGURES[subject.kind]:
+        g = given.get(path)
+        if g is None or g.prior is not None:
+            continue
+        value = (retention_summary(result.retention) if g.fitted and result.retention
+                 else describe_given(g, given, unit=UNITS[unit]))
+        out.append(Fact(label, value.replace("_", " ") if g.kind == "category" else value, path))
+    return out
+
+
+def provenance(result: Result, run: Run) -> list[Fact]:
+    """Where the numbers came from: enough to reproduce them."""
+    p = result.provenance
+    out = [Fact("Date", run.date)] if run.date else []
+    out.append(Fact("thesis", p.thesis_version))
+    source = run.input_file or p.input_file
+    if source:
+        out.append(Fact("Input file", source))
+    out.append(Fact("Scorecards", ", ".join(f"{c.id} sha256 {c.sha256[:12]}"
+                                             for c in p.scorecards)))
+    run_text = ("base case only (no Monte Carlo)" if p.samples == 0
+                else f"{p.samples:,} {p.method} samples")
+    out += [Fact("Samples", run_text), Fact("Seed", "-" if p.seed is None else str(p.seed))]
+    return out
+
+
+def sections(result: Result, citations: Citations, questions: Questions) -> list[Section]:
     """The report after the scorecard, empty sections left out."""
     out: list[Section] = []
     if result.stage is not None:
@@ -124,17 +516,21 @@ def sections(result: Result) -> list[Section]:
         odds = ", ".join(f"{title.lower()} {p:.0%}" for title, p in stage.probabilities.items()
                          if p > 0)
         out.append(Section("Stage of the cycle", [
-            stage_line(result), f"{stage.title}: {stage.meaning}",
-            *([f"over the inputs' uncertainty: {odds}"] if odds else []),
-            f"source: {' '.join(stage.source.split())}"]))
+            Line(stage_line(result)),
+            Line(f"{stage.title}: {english(stage.meaning)}"),
+            *([Line(f"over the inputs' uncertainty: {odds}")] if odds else []),
+            Line(f"source: {short_source(stage.source)}", notes=citations.cite(stage.source))],
+            key="stage"))
     if result.run_up is not None:
         out.append(Section("Run-up check (beside the factors, not in the score)",
-                           run_up_lines(result.run_up)))
-    if result.retention is not None:
-        out.append(Section("Cohort retention (sBG: Fader & Hardie 2007; BdW: Fader et al. 2018)",
-                           retention_lines(result.retention)))
-    out += uncertainty_sections(result)
-    out.append(counterfactual_section(result))
+                           run_up_lines(result.run_up), key="run-up"))
+    if not isinstance(result.subject, MarketHeader):  # a market has no cohorts
+        out.append(revenue_section(result.retention))
+    out += uncertainty_sections(result, questions)
+    out.append(counterfactual_section(result, questions))
+    regime = regime_line(result)
+    if regime:
+        out.append(Section("The market it raises money in", [Line(regime)], key="regime"))
     if result.comparison is not None:
         other = result.comparison
         when = f" (as of {other.as_of})" if other.as_of else ""
@@ -143,14 +539,47 @@ def sections(result: Result) -> list[Section]:
                  "largest first):"]
         lines += [f"{d.title}: {fmt_score(d.score)} vs {fmt_score(d.other)} -> "
                   f"{d.contribution:+.1f}" for d in other.factors]
-        out.append(Section(f"Compared with {other.subject}", lines))
-    if result.lenses:
-        out.append(Section("Through each source's eyes (the same inputs, the scorecard as each "
-                           "source would weigh it: docs/lenses.md)", lens_lines(result)))
+        out.append(Section(f"Compared with {other.subject}", [Line(x) for x in lines],
+                           key="comparison"))
     if result.disagreements:
         out.append(Section(f"Where the sources disagree about this "
                            f"{'market' if isinstance(result.subject, MarketHeader) else 'company'}",
-                           disagreement_lines(result)))
+                           [Line(x) for x in disagreement_lines(result)], key="disagreements"))
+    if result.lenses:
+        out.append(Section("Through each source's eyes (the same inputs, the scorecard as each "
+                           "source would weigh it: docs/lenses.md)",
+                           [Line(x) for x in lens_lines(result)], key="lenses"))
+    out += _unknowns(result, citations, questions)
+    return out
+
+
+def revenue_section(fit: RetentionFit | None) -> Section:
+    """A company's cohorts: how they retain and the model that says so (drawn as a chart)."""
+    if fit is None:
+        return Section("Revenue: cohort retention", [Line(
+            "no cohorts given: month-6 retention is scored from the scorecard's prior, if at "
+            "all")], key="revenue")
+    return Section("Revenue: cohort retention (sBG: Fader & Hardie 2007; BdW: Fader et al. "
+                   "2018)", [Line(x) for x in retention_lines(fit)], key="revenue",
+                   chart="cohorts")
+
+
+POSITIONS = "What the sources would say"
+"""The heading of the sources' positions on the subject."""
+AFTER_POSITIONS = frozenset({"disagreements", "lenses", "priors", "not-scored", "not-assessed"})
+"""The sections a memo shows after the sources' positions."""
+
+
+def around_positions(sections: list[Section]) -> tuple[list[Section], list[Section]]:
+    """The sections before the sources' positions and those after them."""
+    at = next((i for i, s in enumerate(sections) if s.key in AFTER_POSITIONS), len(sections))
+    return sections[:at], sections[at:]
+
+
+def _unknowns(result: Result, citations: Citations, questions: Questions) -> list[Section]:
+    """What the score rests on without the subject saying: priors, figures no rule reads, and
+    what could not be assessed."""
+    out: list[Section] = []
     missing = [f"{f.title}: {_STATUS[f.status]}" for f in result.walk()
                if f.status == "nothing_given"]
     missing += [f"{f.title}: {g.question} (not given and no prior: not checked)"
@@ -162,15 +591,17 @@ def sections(result: Result) -> list[Section]:
         out.append(Section(
             f"Not given: drawn from the scorecard's priors ({len(priors)} inputs; learning them "
             "narrows the answer)",
-            [f"{g.input}: {describe_given(g.model_copy(update={'prior': None}))} "
-             f"({short_source(g.prior or '')})" for g in priors]))
+            [Line(f"{questions(g.input)} Prior: "
+                  f"{describe_given(g.model_copy(update={'prior': None}))}", g.input,
+                  citations.cite(g.prior or "")) for g in priors], key="priors"))
     if result.not_scored:
         out.append(Section("Given, not scored (no rule of this scorecard reads them)",
-                           [", ".join(result.not_scored)]))
+                           [Line(questions(path), path) for path in result.not_scored],
+                           key="not-scored"))
     if result.retention is not None and result.retention.not_assessed:
         missing.append(f"Month-6 cohort retention: {result.retention.not_assessed}")
     if missing:
-        out.append(Section("Not assessed", missing))
+        out.append(Section("Not assessed", [Line(x) for x in missing], key="not-assessed"))
     return out
 
 
@@ -181,8 +612,10 @@ _STATUS = {"not_applicable": "does not apply to this subject",
            "not_given": "not given"}
 
 
-def rows(result: Result) -> list[Row]:
-    """The factor tree as rows; factors that do not apply are left out (the legend names them)."""
+def rows(result: Result, citations: Citations | None = None) -> list[Row]:
+    """The factor tree as rows; factors that do not apply are left out (the legend names them).
+    `citations` numbers the notes of their sources (a fresh set when not given)."""
+    cite = (citations or Citations()).cite
     given = {g.input: g for g in result.inputs}
     out: list[Row] = []
 
@@ -195,24 +628,25 @@ def rows(result: Result) -> list[Row]:
             if f.factors and f.given < f.criteria_count:
                 note += f"; {f.given} of {f.criteria_count} criteria given"
             out.append(Row(depth, "factor", f.title, "", fmt_score(f.score), f"{f.share:.0%}",
-                           f.source, note, muted=f.score is None))
+                           f.source, note, muted=f.score is None, notes=cite(f.source)))
             walk(f.factors, depth + 1)
             for c in f.criteria:
                 out.append(Row(depth + 1, "criterion", c.question,
                                describe_given(given.get(c.input), given, result.retention),
                                fmt_score(c.score), "", c.source,
                                _STATUS[c.status] if c.status == "not_given" else describe_rule(
-                                   c.rule), muted=c.score is None))
-            out.extend(gate_row(g, depth + 1, "factor", given, result.retention)
+                                   c.rule), muted=c.score is None, notes=cite(c.source),
+                               path=c.input))
+            out.extend(gate_row(g, depth + 1, "factor", given, result.retention, cite)
                        for g in f.gates)
 
     walk(result.factors, 0)
-    out.extend(gate_row(g, 0, "score", given, result.retention) for g in result.gates)
+    out.extend(gate_row(g, 0, "score", given, result.retention, cite) for g in result.gates)
     return out
 
 
 def gate_row(g: GateResult, depth: int, what: str, given: dict[str, Given],
-             retention: RetentionFit | None) -> Row:
+             retention: RetentionFit | None, cite: Callable[[str], tuple[int, ...]]) -> Row:
     """A gate as a row: its test's state at the base case and what it does to `what`."""
     state = ("-" if g.holds is None else "holds" if g.holds == 1 else
              "does not hold" if g.holds == 0 else f"holds p={g.holds:.2f}")
@@ -220,7 +654,8 @@ def gate_row(g: GateResult, depth: int, what: str, given: dict[str, Given],
     if g.status == "not_given":
         note = f"not given, so not checked: it {note}"
     return Row(depth, "gate", g.question, describe_given(given.get(g.input), given, retention),
-               state, "", g.source, note, muted=g.holds is None)
+               state, "", g.source, note, muted=g.holds is None, notes=cite(g.source),
+               path=g.input)
 
 
 def gate_effect(g: GateResult, what: str) -> str:
@@ -229,15 +664,40 @@ def gate_effect(g: GateResult, what: str) -> str:
     return f"caps the {what} at {g.cap or 0:.0f} while it fails"
 
 
+def describe_stated(written: Mapping[str, float], unit: Callable[[float], str] = compact) -> str:
+    """A distribution in the words of its keys: `{low: 0.3, high: 0.6}` -> `0.3-0.6 (uniform)`,
+    `{p10: 9e4, p90: 1.3e5}` -> `P10 90k, P90 130k`, `{mean: 1.18, sd: 0.06}` -> `1.18 ± 0.06
+    (normal)`."""
+    keys = set(written)
+    if keys == {"value"}:
+        return unit(written["value"])
+    if keys == {"p10", "p90"}:
+        return f"P10 {unit(written['p10'])}, P90 {unit(written['p90'])}"
+    if keys == {"mean", "sd"}:
+        return f"{unit(written['mean'])} \u00b1 {unit(written['sd'])} (normal)"
+    if keys == {"low", "mode", "high"}:
+        return (f"{unit(written['low'])}-{unit(written['high'])}, most likely "
+                f"{unit(written['mode'])} (triangular)")
+    if keys == {"low", "high"}:
+        return f"{unit(written['low'])}-{unit(written['high'])} (uniform)"
+    if {"alpha", "beta"} <= keys:
+        span = (f" on {unit(written['low'])}-{unit(written['high'])}"
+                if {"low", "high"} <= keys else "")
+        return f"beta({written['alpha']:g}, {written['beta']:g}){span}"
+    return ", ".join(f"{k} {unit(v)}" for k, v in written.items())
+
+
 def describe_given(g: Given | None, given: dict[str, Given] | None = None,
-                   retention: RetentionFit | None = None) -> str:
-    """How the analyst stated an input, briefly: `0.3..0.6`, `yes`, `p=0.70`, `borrowed`."""
+                   retention: RetentionFit | None = None,
+                   unit: Callable[[float], str] = compact) -> str:
+    """How the analyst stated an input: `0.3-0.6 (uniform)`, `P10 90k, P90 130k`, `yes`,
+    `p=0.70`, `borrowed`, or a fitted figure with its reading."""
     if g is None:
         return "-"
     if g.prior is not None:
         return f"not given; prior {describe_given(g.model_copy(update={'prior': None}))}"
     if g.kind == "derived":
-        parts = given or {}
+        parts = given or {}  # each part in its own unit, not the product's
         return f" {g.operator} ".join(describe_given(parts.get(p)) for p in g.parts)
     if g.kind == "category":
         likely = {c: w for c, w in g.probabilities.items() if w}
@@ -245,10 +705,13 @@ def describe_given(g: Given | None, given: dict[str, Given] | None = None,
                 else ", ".join(f"{c} {w:.0%}" for c, w in likely.items()))
     if g.kind == "evidence":
         return describe_value(g, g.base)
-    text = (compact(g.base or 0.0) if g.p10 == g.p90
-            else f"{compact(g.p10 or 0.0)}..{compact(g.p90 or 0.0)}")
+    written = g.stated
+    if written and not g.fitted:
+        return describe_stated(written, unit)
+    text = (unit(g.base or 0.0) if g.p10 == g.p90
+            else f"P10 {unit(g.p10 or 0.0)}, P90 {unit(g.p90 or 0.0)}")
     if g.fitted and retention is not None:
-        text += f"; {retention_text(retention)}"
+        text += f"; {retention_summary(retention)}"
     return text
 
 
@@ -291,6 +754,11 @@ def retention_text(fit: RetentionFit) -> str:
     if fit.kind == "tourists":
         return f"cohorts decay towards zero ({where}, {rate}): tourists; {projected}"
     return f"cohorts still decaying ({where}, {rate}); {projected}"
+
+
+def retention_summary(fit: RetentionFit) -> str:
+    """The cohorts in a few words, for a key figure: `68% by month 7, durable core`."""
+    return f"{fit.last_share:.0%} by month {fit.last_month}, {fit.kind}"
 
 
 def retention_lines(fit: RetentionFit) -> list[str]:
@@ -342,18 +810,18 @@ def stage_line(result: Result) -> str:
                       for i, t in enumerate(result.stage.stages))
 
 
-def run_up_lines(run: RunUpResult) -> list[str]:
+def run_up_lines(run: RunUpResult) -> list[Line]:
     net = ("" if run.net is None or run.market is None
            else f", market {run.market:+.0%}, net of market {run.net:+.0%}")
     crash = ("below the smallest run-up tabulated" if run.crash_probability is None
              else f"{run.crash_probability:.0%}")
     side = "above" if run.exceeds_threshold else "below"
-    lines = [f"{run.start} to {run.end}: raw {run.raw:+.0%}{net}; {side} the 100% run-up "
-             f"line; crash probability after such a net run-up: {crash}"]
+    lines = [Line(f"{run.start} to {run.end}: raw {run.raw:+.0%}{net}; {side} the 100% run-up "
+                  f"line; crash probability after such a net run-up: {crash}")]
     if run.interpolated:
-        lines.append(f"no close on {run.start}: interpolated log-linearly between the closes "
-                     "around it")
-    return [*lines, f"source: {run.source}"]
+        lines.append(Line(f"no close on {run.start}: interpolated log-linearly between the "
+                          "closes around it"))
+    return [*lines, Line(f"source: {run.source}")]
 
 
 def sample_note(u: Uncertainty) -> str:
@@ -371,11 +839,12 @@ def headline_range(u: Uncertainty) -> str:
             f"{1 - d.flip_probability:.0%} of {u.samples:,} samples (seed {u.seed})")
 
 
-def uncertainty_sections(result: Result) -> list[Section]:
+def uncertainty_sections(result: Result, questions: Questions) -> list[Section]:
     """How sure the score is, what to find out next, and what the score hinges on."""
     u = result.uncertainty
     if u is None:
-        return [Section("How sure", ["base case only (--samples 0): no Monte Carlo was run"])]
+        return [Section("How sure", [Line("base case only (--samples 0): no Monte Carlo was "
+                                          "run")], key="how-sure")]
     given = {g.input: g for g in result.inputs}
     d = u.distribution
     likely = ", ".join(f"{label} {p:.0%}" for label, p in d.verdict_probabilities.items()
@@ -398,59 +867,79 @@ def uncertainty_sections(result: Result) -> list[Section]:
             continue
         interval = "" if driver.total_interval is None else (
             " [{:.2f}, {:.2f}]".format(*driver.total_interval))
-        line = (f"{driver.input}: total index {driver.total:.2f}{interval}, first order "
-                f"{driver.first_order:.2f}")
+        line = questions(driver.input, driver.question)
         bar = swings.get(driver.input)
         if bar is not None:
             g = given.get(driver.input)
-            line += (f"; {describe_value(g, bar.low)} -> {describe_value(g, bar.high)} moves the "
-                     f"score {fmt_score(bar.score_at_low)} -> {fmt_score(bar.score_at_high)}")
-        hinges.append(line)
-    out = [Section(f"How sure is the score ({u.samples:,} samples, seed {u.seed})", sure),
-           Section("What to diligence next", diligence(result))]
+            line += (f" From {describe_value(g, bar.low)} to {describe_value(g, bar.high)} "
+                     f"moves the score {fmt_score(bar.score_at_low)} -> "
+                     f"{fmt_score(bar.score_at_high)};")
+        line += f" total index {driver.total:.2f}{interval}, first order {driver.first_order:.2f}"
+        hinges.append(Line(line, driver.input))
+    out = [Section(f"How sure is the score ({u.samples:,} samples, seed {u.seed})",
+                   [Line(x) for x in sure], key="how-sure", chart="distribution"),
+           Section("What to diligence next", diligence_lines(result, questions),
+                   key="diligence")]
     if hinges:
         out.append(Section("What the score hinges on (Sobol indices; one input at a time from "
-                           "P10 to P90, no to yes, or worst to best choice)", hinges))
+                           "P10 to P90, no to yes, or worst to best choice)", hinges,
+                           key="hinges", chart="tornado"))
     return out
 
 
 def diligence(result: Result) -> list[str]:
-    """What to find out next: the inputs, given or not, whose learning would settle the verdict
-    most (the verdict band's first-order Sobol index), in words."""
+    """What to find out next, as plain lines (each input's path in brackets after its
+    question)."""
+    return Section("", diligence_lines(result, Questions.of(result))).lines
+
+
+def diligence_lines(result: Result, questions: Questions, shown: int = SHOWN_DILIGENCE,
+                    brief: bool = False) -> list[Line]:
+    """What to find out next, as questions: the inputs, given or not, whose learning would
+    settle the verdict most (the verdict band's first-order Sobol index); `brief`, each
+    question with only the share it would settle."""
     u = result.uncertainty
     if u is None:
         return []
     if u.distribution.flip_probability <= 0 and u.distribution.sd <= 0:
-        return ["nothing: every input is known, so the score is certain"]
-    named = [d for d in u.diligence if d.settles > 0][:TOP_DRIVERS]
+        return [Line("nothing: every input is known, so the score is certain")]
+    named = [d for d in u.diligence if d.settles >= NAMED_SHARE][:shown]
     if not named:
-        return ["nothing: the verdict holds in every sample"]
+        return [Line("nothing: the verdict holds in every sample, so no single answer would "
+                     "settle it")]
     given = {g.input: g for g in result.inputs}
     out = []
-    if named[0].settles < u.driver_share:
-        out.append(f"no single input settles {u.driver_share:.0%} of the verdict's uncertainty: "
-                   "it rests on many unknowns at once. Find out first:")
+    if named[0].settles < u.driver_share and not brief:
+        out.append(Line(f"no single input settles {u.driver_share:.0%} of the verdict's "
+                        "uncertainty: it rests on many unknowns at once. Find out first:"))
     for d in named:
+        asked = questions(d.input, d.question)
+        if brief:
+            out.append(Line(f"{asked} ({d.settles:.0%} of the verdict's uncertainty)", d.input))
+            continue
         interval = "" if d.settles_interval is None else (
             " [{:.0%}, {:.0%}]".format(*d.settles_interval))
-        state = ("not given: prior" if not d.given else
+        state = ("not given (the scorecard's prior stands in)" if not d.given else
                  f"given as {describe_given(given.get(d.input), given, result.retention)}")
-        out.append(f"{d.input} ({state}): learning it would settle {d.settles:.0%}{interval} "
-                   f"of the verdict's uncertainty; {d.question}")
+        out.append(Line(f"{asked} Now {state}; the answer would settle {d.settles:.0%}"
+                        f"{interval} of the verdict's uncertainty.", d.input))
     return out
 
 
-def counterfactual_section(result: Result) -> Section:
+def counterfactual_section(result: Result, questions: Questions) -> Section:
     """The nearest single-input changes that move the verdict, nearest band first."""
     if not result.counterfactuals:
-        return Section("What would move the verdict",
-                       ["no single input, moved alone across its domain, changes the verdict"])
+        return Section("What would move the verdict", [Line(
+            "no single input, moved alone across its domain, changes the verdict")],
+            key="counterfactuals")
     given = {g.input: g for g in result.inputs}
     return Section(
         "What would move the verdict (one input at a time, the rest at base case)",
-        [f"{c.factor}: if {c.input} were {describe_value(given.get(c.input), c.value)} (now "
-         f"{describe_value(given.get(c.input), c.now)}), the verdict becomes {c.verdict} "
-         f"({fmt_score(c.score)})" for c in result.counterfactuals])
+        [Line(f"{questions(c.input)} At {describe_value(given.get(c.input), c.value)} (now "
+              f"{describe_value(given.get(c.input), c.now)}) the verdict becomes {c.verdict} "
+              f"({fmt_score(c.score)}); factor: {c.factor}", c.input)
+         for c in result.counterfactuals],
+        key="counterfactuals")
 
 
 def spoken(result: Result) -> list[PositionResult]:
@@ -485,8 +974,8 @@ def disagreement_lines(result: Result) -> list[str]:
     by_id = {p.id: p for p in result.positions}
 
     def side(ids: list[str]) -> str:
-        return "; ".join(f"{by_id[i].speaker}" + (f" ({by_id[i].because})" if by_id[i].because
-                                                   else "") for i in ids)
+        return "; ".join(english(by_id[i].speaker) + (f" ({by_id[i].because})"
+                                                      if by_id[i].because else "") for i in ids)
 
     return [f"{d.about}: {side(d.backing)} back it; {side(d.challenging)} challenge it"
             for d in result.disagreements]
@@ -513,10 +1002,14 @@ def lens_lines(result: Result) -> list[str]:
     return out
 
 
-def _stance(p: PositionResult) -> Stance:
-    return Stance(who=p.speaker, when=p.date, source=p.source, claim=p.claim, anchor=p.anchor,
-                  stance=stance_odds(p), our_score=fmt_score(p.our_score), about=p.about,
-                  agreement=agreement(p))
+def _stance(p: PositionResult, citations: Citations) -> Stance:
+    found = _SEED.search(p.source)
+    note = (seed_note(found.group(0), p.anchor, p.speaker, p.date)
+            if found else f"{p.speaker}, {p.date}: {p.source}")
+    return Stance(who=english(p.speaker), when=p.date.split(" (")[0], source=p.source,
+                  claim=p.claim,
+                  anchor=p.anchor, stance=stance_odds(p), our_score=fmt_score(p.our_score),
+                  about=p.about, agreement=agreement(p), notes=citations.note(note))
 
 
 def footer(result: Result) -> str:

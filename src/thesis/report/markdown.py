@@ -1,8 +1,23 @@
-"""Markdown: the report to paste into an investment memo, sources in full."""
+"""Markdown: the memo to paste into a document or a notebook, with the same parts as the HTML
+page (charts aside): summary, key figures, the scorecard with numbered notes, the sections, the
+sources' positions, the notes and the provenance."""
 
 from __future__ import annotations
 
-from thesis.report.document import Document, build
+from collections.abc import Iterable
+
+from thesis.report.document import (
+    POSITIONS,
+    SEEDS_NOTE,
+    Document,
+    Fact,
+    Line,
+    Run,
+    Section,
+    Summary,
+    around_positions,
+    build,
+)
 from thesis.result import Result
 
 
@@ -10,29 +25,70 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _refs(numbers: Iterable[int]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def _line(line: Line) -> str:
+    path = f" <sub>{line.path}</sub>" if line.path else ""
+    return f"{_cell(line.text)}{_refs(line.notes)}{path}"
+
+
+def _facts(facts: list[Fact]) -> list[str]:
+    return ["| | |", "|---|---|", *(f"| {_cell(f.label)} | {_cell(f.value)} |" for f in facts)]
+
+
+def _summary(s: Summary) -> list[str]:
+    lines = ["## Summary", "", f"**{s.verdict}**{_refs(s.notes)} (score {s.score}). "
+             f"{_cell(s.meaning)}", ""]
+    lines += [f"- {_cell(x)}" for x in s.points]
+    for label, items in zip(s.ranking, (s.strongest, s.weakest), strict=True):
+        if items:
+            lines += ["", f"**{label}:** {'; '.join(items)}"]
+    if s.questions:
+        lines += ["", "**What to find out next**", "",
+                  *(f"{i}. {_line(q)}" for i, q in enumerate(s.questions, 1))]
+    return [*lines, ""]
+
+
+def _sections(sections: list[Section]) -> list[str]:
+    return [x for section in sections for x in (
+        "", f"## {section.heading}", "", *(f"- {_line(item)}" for item in section.items))]
+
+
 def layout(doc: Document) -> str:
-    lines = [f"# {doc.title}", "", f"{doc.context}. **{doc.headline}: {doc.verdict}** "
-             f"({doc.meaning})", "", *(x for line in doc.lead for x in (_cell(line), "")),
-             "| | item | given | score | share | note | source |",
-             "|---|---|---|---|---|---|---|"]
+    card = doc.title.rpartition(": ")[2]
+    lines = [f"# {doc.title}", "", f"{card}, {doc.context}. **{doc.headline}: {doc.verdict}**",
+             ""]
+    if doc.summary is not None:
+        lines += _summary(doc.summary)
+    if doc.facts:
+        lines += ["## Key figures", "", *_facts(doc.facts), ""]
+    lines += ["## Scorecard", "", "| | item | given | score | share | note | notes |",
+              "|---|---|---|---|---|---|---|"]
     for row in doc.rows:
         indent = "&nbsp;&nbsp;" * row.depth
         label = f"**{_cell(row.label)}**" if row.kind == "factor" else _cell(row.label)
         lines.append(f"| {row.kind} | {indent}{label} | {_cell(row.given)} | {row.score} | "
-                     f"{row.share} | {_cell(row.note)} | {_cell(row.source)} |")
+                     f"{row.share} | {_cell(row.note)} | {_refs(row.notes)} |")
     lines += ["", *(f"_{_cell(line)}_" for line in doc.legend)]
-    for section in doc.sections:
-        lines += ["", f"## {section.heading}", "", *(f"- {line}" for line in section.lines)]
+    before, after = around_positions(doc.sections)
+    lines += _sections(before)
     if doc.stances:
-        lines += ["", "## What the sources would say", "",
-                  "| who | when | claim | anchor | stance | and our score |",
-                  "|---|---|---|---|---|---|"]
-        lines += [f"| {_cell(s.who)} | {s.when} | {_cell(s.claim)} | {s.source}: "
-                  f"\"{_cell(s.anchor)}\" | {s.stance} | {_cell(s.agreement)} |"
-                  for s in doc.stances]
-    lines += ["", f"<sub>{_cell(doc.footer)}</sub>"]
+        lines += ["", f"## {POSITIONS}", "",
+                  "| who, when | claim | stance | and our score |", "|---|---|---|---|"]
+        lines += [f"| {_cell(s.who)}, {s.when}{_refs(s.notes)} | {_cell(s.claim)} | {s.stance} | "
+                  f"{_cell(s.agreement)} |" for s in doc.stances]
+    lines += _sections(after)
+    if doc.notes:
+        lines += ["", "## Notes", "", *(f"- [{n.number}] {_cell(n.text)}" for n in doc.notes)]
+    if doc.seeds:
+        lines += ["", SEEDS_NOTE, "",
+                  *(f"- `{f.label}`: {_cell(f.value)}" for f in doc.seeds)]
+    lines += ["", "## Provenance", "", *(f"- {f.label}: {_cell(f.value)}" for f in doc.provenance)]
     return "\n".join(lines) + "\n"
 
 
-def render(result: Result) -> str:
-    return layout(build(result))
+def render(result: Result, run: Run | None = None) -> str:
+    """The memo of one result; `run` adds the date and the file as given to its provenance."""
+    return layout(build(result, run))

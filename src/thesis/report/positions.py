@@ -10,7 +10,6 @@ import io
 import json
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
 from thesis.models.positions import Positions
@@ -55,8 +54,11 @@ def _markdown(sets: list[Positions]) -> str:
 
 
 def _table(sets: list[Positions]) -> str:
+    from thesis.report.text import console as plain_console
+    from thesis.report.text import without_trailing_spaces
+
     buffer = io.StringIO()
-    console = Console(file=buffer, width=120, force_terminal=False)
+    console = plain_console(buffer)
     for s in sets:
         table = Table(title=f"Positions on a {s.subject} ({len(s.positions)})",
                       title_justify="left", box=box.SIMPLE_HEAD, expand=True)
@@ -68,4 +70,4 @@ def _table(sets: list[Positions]) -> str:
         console.print(table)
         for line in _sides(s):
             console.print(f"  disagree: {line}")
-    return buffer.getvalue()
+    return without_trailing_spaces(buffer.getvalue())
