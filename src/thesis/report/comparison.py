@@ -116,8 +116,8 @@ def _lead(m: Matchup, first: str, second: str) -> list[str]:
             j.confidence, *j.probability_interval, j.replicates))
     lines.append(f"P({first} > {second}) = {j.probability_above:.2f}{interval}")
     if j.probability_tie > 0:
-        lines.append(f"P({first} = {second}) = {j.probability_tie:.2f}: in these samples the "
-                     "two score exactly alike")
+        lines.append(f"P({first} = {second}) = {j.probability_tie:.3g}: the share of samples "
+                     "in which the two score exactly alike")
     g = j.gap
     lines.append(
         f"The gap ({first} minus {second}) over {j.samples:,} paired samples: P10 "
