@@ -41,6 +41,7 @@ import numpy as np
 
 from thesis.engine.sampling import REPLICATES, DesignStream, Method, SeedLike, replicate_bounds
 from thesis.models.distributions import Array
+from thesis.special import t_quantile
 
 Model = Callable[[Array], Array]
 Progress = Callable[[int, int], None]
@@ -252,9 +253,7 @@ def t_interval(estimate: Array, runs: Array, confidence: float) -> Array:
     replicates = runs.shape[1]
     if replicates < 2:
         return np.full((len(estimate), 2), np.nan)
-    from scipy.special import stdtrit  # scipy.special, not the slow-to-import scipy.stats
-
-    scale = float(stdtrit(replicates - 1, (1 + confidence) / 2)) / math.sqrt(replicates)
+    scale = t_quantile(replicates - 1, (1 + confidence) / 2) / math.sqrt(replicates)
     half = scale * runs.std(axis=1, ddof=1)
     return np.column_stack([estimate - half, estimate + half])
 

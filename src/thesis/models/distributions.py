@@ -47,6 +47,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from thesis.special import ndtr, ndtri
+
 Array = NDArray[np.float64]
 Kind = Literal["number", "evidence", "category"]
 
@@ -140,8 +142,6 @@ class Normal(_Shape):
         return (self.mean, self.mean) if self.sd == 0 else (-math.inf, math.inf)
 
     def ppf(self, u: Array) -> Array:
-        from scipy.special import ndtr, ndtri
-
         u = np.asarray(u, dtype=float)
         if self.sd == 0:
             return np.full_like(u, self.mean)
@@ -180,8 +180,6 @@ class LogNormal(_Shape):
         return (self.p10, self.p10) if self.p10 == self.p90 else (0.0, math.inf)
 
     def ppf(self, u: Array) -> Array:
-        from scipy.special import ndtr, ndtri
-
         u = np.asarray(u, dtype=float)
         mu = 0.5 * (math.log(self.p10) + math.log(self.p90))
         sigma = (math.log(self.p90) - math.log(self.p10)) / (2 * Z90)
