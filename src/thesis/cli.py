@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from typer._click import Command, Context, Parameter
 
     from thesis.result import Result
+    from thesis.subjects import Subject
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -299,6 +300,20 @@ class _Progress:
             self.bar.stop()
 
 
+def score_with_progress(subject: Subject, scorecard: str | None, *, samples: int, seed: int,
+                        unknowns: Literal["prior", "leave_out"] = "prior") -> Result:
+    """`thesis.score`, with a progress bar on stderr once the run takes a while (on a
+    terminal only)."""
+    import thesis
+
+    progress = _Progress()
+    try:
+        return thesis.score(subject, scorecard, samples=samples, seed=seed, unknowns=unknowns,
+                            progress=progress)
+    finally:
+        progress.close()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"thesis {__version__}")
@@ -324,12 +339,8 @@ def _score(file: Path, fmt: Format | None, scorecard: str | None, compare: Path 
     with plausibility(strict):
         subject = thesis.load_market(file) if market_only else thesis.load(file)
         other = None if compare is None else thesis.load(compare)
-    progress = _Progress()
-    try:
-        result: Result = thesis.score(subject, scorecard, samples=samples, seed=seed,
-                                      unknowns=unknowns.api, progress=progress)
-    finally:
-        progress.close()
+    result = score_with_progress(subject, scorecard, samples=samples, seed=seed,
+                                 unknowns=unknowns.api)
     if other is not None:
         result = thesis.compare(result, thesis.score(other, scorecard, samples=0,
                                                      unknowns=unknowns.api))

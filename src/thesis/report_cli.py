@@ -24,12 +24,12 @@ from thesis.cli import (
     ScorecardOption,
     SeedOption,
     StrictOption,
-    _Progress,
     app,
     check_output,
     example,
     output_format,
     plausibility,
+    score_with_progress,
     user_errors,
     write_output,
 )
@@ -104,11 +104,7 @@ def report_command(
     run = Run(date=run_date(), input_file=as_given(file))
     with plausibility(strict):
         subject = thesis.load(file)
-    progress = _Progress()
-    try:
-        result = thesis.score(subject, scorecard, samples=samples, seed=seed, progress=progress)
-    finally:
-        progress.close()
+    result = score_with_progress(subject, scorecard, samples=samples, seed=seed)
     if layout is MemoFormat.markdown:
         from thesis.report.markdown import render
     else:
