@@ -12,9 +12,9 @@ from functools import cache
 from html import escape
 from importlib import resources
 
+from thesis.report.citations import SEEDS_NOTE
 from thesis.report.document import (
     POSITIONS,
-    SEEDS_NOTE,
     Chart,
     Document,
     Fact,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from thesis.report.citations import SEEDS_NOTE
 from thesis.report.document import (
     POSITIONS,
-    SEEDS_NOTE,
     Document,
     Fact,
     Line,
