@@ -13,7 +13,6 @@ command pays only for what it needs.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,10 +29,9 @@ if TYPE_CHECKING:
     from thesis.result import Result
     from thesis.run import compare, score
 
-try:
-    __version__ = version("thesis")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0+unknown"
+__version__ = "0.1.0"
+"""The one place the version is written (pyproject.toml reads it here): no package metadata
+lookup at start-up."""
 
 _HOMES = {
     "Company": ("thesis.models.company", "Company"),
