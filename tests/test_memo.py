@@ -4,6 +4,7 @@ than naming dotted paths, prints in a few pages and reads on a phone."""
 
 from __future__ import annotations
 
+import collections
 import html
 import importlib.util
 import re
@@ -331,3 +332,13 @@ def test_strict_refuses_an_implausible_figure_before_writing(tmp_path: Path, wri
     lenient = report(str(company), "-n", "0", "-o", str(page))
     assert lenient.exit_code == 0 and lenient.stderr.startswith("warning: ")
     assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_every_id_in_the_memo_is_unique_and_every_reference_resolves() -> None:
+    """Three inlined charts: each figure's ids are its own, so no clip path or marker of one
+    chart is drawn with another's."""
+    page = thesis.render(thesis.score(thesis.load(CASEBOOK), samples=256), thesis.Format.html)
+    ids = re.findall(r"""\bid=["']([^"']+)["']""", page)
+    assert ids and [i for i, n in collections.Counter(ids).items() if n > 1] == []
+    references = set(re.findall(r"url\(#([^)]+)\)|href=\"#([^\"]+)\"", page))
+    assert {a or b for a, b in references} <= set(ids)

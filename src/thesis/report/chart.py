@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import re
 import textwrap
 import warnings
 from collections.abc import Callable, Iterator
@@ -72,7 +73,19 @@ def figure_svg(result: Result, which: Which) -> str | None:
     if drawn is None:
         return None
     svg = _save(drawn, "svg").decode("utf-8")
-    return svg[svg.index("<svg"):]
+    return _own_ids(svg[svg.index("<svg"):], which)
+
+
+_ID_OR_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+
+
+def _own_ids(svg: str, prefix: str) -> str:
+    """The figure's element ids, and every reference to them, prefixed: matplotlib names the
+    groups of every figure alike (`figure_1`, `patch_1`), and ids must be unique in a page that
+    inlines several figures."""
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    return _ID_OR_REFERENCE.sub(
+        lambda m: f"{m[1]}{prefix}-{m[2]}" if m[2] in ids else m[0], svg)
 
 
 def render_chart(result: Result, fmt: str = "png") -> bytes:
