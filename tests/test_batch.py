@@ -314,3 +314,23 @@ def test_a_brief_score_is_the_full_score_without_the_extra_sections(example: str
     left_out = {"lenses", "positions", "disagreements", "counterfactuals", "market_regime",
                 "not_scored"}
     assert brief.model_dump(exclude=left_out) == full.model_dump(exclude=left_out)
+
+
+def test_strict_sets_aside_implausible_files_and_rows_and_ranks_the_rest(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "companies" / "glowup.yaml", tmp_path / "glowup.yaml")
+    (tmp_path / "slip.yaml").write_text("name: Slip\nlayer: application\nrevenue:\n"
+                                        "  growth_yoy: 250\n", encoding="utf-8")
+    pipeline = tmp_path / "p.csv"
+    pipeline.write_text("name,layer,revenue.growth_yoy\nA,application,250\nB,application,2.5\n",
+                        encoding="utf-8")
+    args = ["batch", str(tmp_path / "glowup.yaml"), str(tmp_path / "slip.yaml"), str(pipeline),
+            "--samples", "64", "-f", "csv", "--jobs", "1"]
+    lenient = CliRunner().invoke(app, args)
+    assert lenient.exit_code == 0 and lenient.stderr.count("warning:") == 2
+    assert len(list(csv.DictReader(io.StringIO(lenient.stdout)))) == 4
+    strict = CliRunner().invoke(app, [*args, "--strict"])
+    assert strict.exit_code == 2 and "warning:" not in strict.stderr
+    assert re.search(r"slip\.yaml:4:3: revenue\.growth_yoy: 250 is far outside", strict.stderr)
+    assert re.search(r"p\.csv:2:3: revenue\.growth_yoy: 250 is far outside", strict.stderr)
+    ranked = [row["name"] for row in csv.DictReader(io.StringIO(strict.stdout))]
+    assert sorted(ranked) == ["B", "GlowUp (hypothetical)"]

@@ -10,9 +10,12 @@ registers the command there.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,7 +36,7 @@ from thesis.cli import (
     write_output,
 )
 from thesis.defaults import DEFAULT_SAMPLES
-from thesis.errors import InputError
+from thesis.errors import InputError, PlausibilityWarning
 from thesis.report.batch import BatchFormat, format_for
 
 if TYPE_CHECKING:
@@ -128,6 +131,10 @@ def batch_command(
     fmt: Annotated[BatchFormat | None, typer.Option(
         "--format", "-f", metavar="FORMAT", help=format_help(BatchFormat))] = None,
     output: OutputOption = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Set aside a file or row with a number outside its plausible range, "
+        "listed like one that cannot be read (exit 2), instead of warning and ranking it.")
+                      ] = False,
 ) -> None:
     """Score many companies or markets at once and rank them, highest score first.
 
@@ -143,9 +150,12 @@ def batch_command(
     layout = output_format(fmt, output, format_for, BatchFormat.table)
     files, failures = expand(paths)
     bar = _Bar() if sys.stderr.isatty() else None
-    with plausibility(strict=False):
+    with _implausible_set_aside() if strict else plausibility(strict=False):
         items, broken = subjects(files)
         failures += broken
+        if strict:
+            items, implausible = _plausible(items)
+            failures += implausible
         workers = min(jobs or os.cpu_count() or 1, len(items))
         pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
         try:
@@ -156,12 +166,38 @@ def batch_command(
                 bar.close()
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
+    if strict:  # a file's warnings come back from the worker that loaded it
+        failures += [str(problem) for s in scored for problem in s.warnings]
+        scored = [s for s in scored if not s.warnings]
     write_output(render(ranked(scored), layout), output)
     failures += [line for s in scored for line in s.errors]
     for line in failures:
         typer.echo(line, err=True)
     if failures:
         raise typer.Exit(2)
+
+
+@contextlib.contextmanager
+def _implausible_set_aside() -> Iterator[None]:
+    """Under --strict: no implausible number is warned about, as its subject is set aside."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlausibilityWarning)
+        yield
+
+
+def _plausible(items: list[Item]) -> tuple[list[Item], list[str]]:
+    """The subjects loaded here (a pipeline's rows) with no implausible number, and the
+    located lines of those that have one (a file named by its path is checked as it loads)."""
+    from thesis.files.plausibility import warnings_of
+
+    kept: list[Item] = []
+    lines: list[str] = []
+    for item in items:
+        found = [] if isinstance(item, str | Path) else warnings_of(item)
+        lines += [str(problem) for problem in found]
+        if not found:
+            kept.append(item)
+    return kept, lines
 
 
 app.command("batch", epilog=example(
