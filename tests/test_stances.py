@@ -5,6 +5,7 @@ citations."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,32 @@ def test_positions_are_listed_with_their_citations() -> None:
     for args in (["--subject", "fund"], ["--source", "009"], ["--format", "html"]):
         bad = run("positions", *args)
         assert bad.exit_code == 2 and bad.stderr.count("\n") == 1
+
+
+def test_a_stance_on_an_input_only_the_sources_read_is_as_unsure_as_the_input(
+        tmp_path: Path) -> None:
+    """`workflow.human_review` feeds no criterion, only Casado's position (backs at 0.6 and up,
+    challenges at 0.2 and down). Given as a probability of 0.7, it is drawn beside the design:
+    the position backs in ~70% of the rows, not in all of them, and the score is unchanged."""
+    import numpy as np
+    from scipy import stats
+
+    from thesis.engine.sampling import row_uniforms
+
+    text = (EXAMPLES / "companies" / "casebook.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "casebook.yaml"
+    path.write_text(text.replace("\nworkflow:\n", "\nworkflow:\n  human_review: 0.7\n", 1)
+                    .replace("../markets/", f"{EXAMPLES / 'markets'}/"), encoding="utf-8")
+    plain = thesis.score(thesis.load(EXAMPLES / "companies" / "casebook.yaml"), samples=4096)
+    scored = thesis.score(thesis.load(path), samples=4096)
+    [operator] = [p for p in scored.positions if p.id == "casado_human_operator"]
+    assert operator.stance == "backs"
+    assert operator.backs_probability == pytest.approx(0.7, abs=0.03)
+    assert operator.challenges_probability == pytest.approx(0.3, abs=0.03)
+    assert scored.score == plain.score and scored.uncertainty == plain.uncertainty
+    rows = np.arange(50_000)
+    u = row_uniforms(7, "workflow.human_review", rows)
+    assert np.array_equal(u, np.concatenate([row_uniforms(7, "workflow.human_review", r)
+                                             for r in np.array_split(rows, 7)]))
+    assert stats.kstest(u, "uniform").pvalue > 0.01
+    assert not np.array_equal(u, row_uniforms(7, "workflow.human_reviews", rows))

@@ -25,7 +25,7 @@ from thesis.engine.lens import apply as apply_lens
 from thesis.engine.retention import NOMINAL_COHORT
 from thesis.engine.runup import SOURCE as RUN_UP_SOURCE
 from thesis.engine.runup import run_up
-from thesis.engine.sampling import DesignStream, Method, SeedLike
+from thesis.engine.sampling import DesignStream, Method, SeedLike, row_uniforms
 from thesis.engine.space import Input
 from thesis.engine.stances import StanceCounts, View, judge, reads
 from thesis.errors import InputError, NothingToScoreError, SubjectMismatchError, UserError
@@ -114,7 +114,7 @@ def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
                                    f"{kind.name}")
     base = _BaseCase.of(subject, card, unknowns)
     compiled, evaluation, value = base.compiled, base.evaluation, base.value
-    stances = None if brief else _Stances(subject, card, compiled)
+    stances = None if brief else _Stances(subject, card, compiled, seed)
     analysis = analyse(compiled, samples=samples, seed=seed, method=method,
                        confidence=CONFIDENCE, progress=progress,
                        observe=None if stances is None else stances.observe
@@ -452,7 +452,8 @@ class _Stances:
     """The sources' positions on one subject: their stances at the base case and, counted as
     the Monte Carlo runs, over the samples."""
 
-    def __init__(self, subject: Subject, card: Scorecard, compiled: Compiled) -> None:
+    def __init__(self, subject: Subject, card: Scorecard, compiled: Compiled,
+                 seed: SeedLike) -> None:
         positions = shipped_positions(kind_of(subject).name)
         self.positions = positions if positions.scorecard == card.id else None
         self.compiled = compiled
@@ -460,14 +461,27 @@ class _Stances:
         self.counts = StanceCounts(self.positions.positions if self.positions else [])
         self.reads = reads(self.positions) if self.positions else set()
         """The inputs the positions read: given figures a position uses are not set aside."""
+        space, sampled = compiled.space, set(compiled.names)
+        self.beside = sorted({inp.path: inp for path in self.reads if path in space
+                              for inp in space.base_inputs([path])
+                              if inp.path not in sampled and not inp.is_certain}.items())
+        """Uncertain inputs only the positions read: drawn row by row beside the design (the
+        score does not depend on them), so a stance on them is as unsure as they are."""
+        self.seed = seed if isinstance(seed, int) else 0
+        self.seen = 0
 
     def observe(self, x: np.ndarray, evaluation: Evaluation) -> None:
         if self.positions is not None:
-            self.counts.add(self.view(x, evaluation))
+            rows = np.arange(self.seen, self.seen + len(x))
+            self.seen += len(x)
+            self.counts.add(self.view(x, evaluation, {
+                path: inp.draw(row_uniforms(self.seed, path, rows))
+                for path, inp in self.beside}))
 
-    def view(self, x: np.ndarray, evaluation: Evaluation) -> View:
+    def view(self, x: np.ndarray, evaluation: Evaluation,
+             beside: dict[str, np.ndarray] | None = None) -> View:
         card = self.compiled.scorecard
-        return View(value=self.compiled.reader(x), space=self.compiled.space,
+        return View(value=self.compiled.reader(x, beside), space=self.compiled.space,
                     factors={**evaluation.factors, SCORE: evaluation.composite},
                     bands=verdict_index(card, evaluation.composite),
                     labels=[v.label for v in card.verdicts], stages=evaluation.stage,

@@ -297,11 +297,13 @@ class Compiled:
             raise ValueError(f"expected {len(self.inputs)} input columns, got {x.shape[1]}")
         return x
 
-    def reader(self, x: Array) -> Callable[[str], Array]:
+    def reader(self, x: Array, beside: Mapping[str, Array] | None = None
+               ) -> Callable[[str], Array]:
         """The values of any input path in the space for the rows of `x`, derived ones
-        computed once; an input the scorecard does not sample is at its base case in every row
-        (what the sources' stances may read beyond the score)."""
-        columns = {path: x[:, j] for path, j in self._column.items()}
+        computed once; an input the scorecard does not sample is at its base case in every row,
+        unless `beside` holds its values for these rows (what the sources' stances read beyond
+        the score, drawn beside the design)."""
+        columns = {path: x[:, j] for path, j in self._column.items()} | dict(beside or {})
         cache: dict[str, Array] = {}
 
         def value(path: str) -> Array:  # not recursive: a self-referencing closure is a cycle,

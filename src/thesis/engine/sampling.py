@@ -25,12 +25,14 @@ the block size.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from thesis.engine.qmc import SobolSequence
 from thesis.models.distributions import Array
@@ -173,3 +175,22 @@ def uniform_design(n: int, k: int, seed: SeedLike, method: Method = "sobol",
     in `replicates` independently randomised runs (fewer if N is small)."""
     stream = DesignStream(n, k, seed, method, replicates)
     return Design(stream.rows(0, stream.n), method, n, stream.replicates)
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def row_uniforms(seed: int, stream: str, rows: NDArray[np.integer[Any]]) -> Array:
+    """Uniforms in (0, 1) for the given row numbers, a function of (seed, stream, row) alone:
+    SplitMix64 (Steele, Lea and Flood 2014, "Fast splittable pseudorandom number generators")
+    from a key that `SeedSequence` derives from the seed and the stream's name. So a row gets
+    the same value in any block, for draws that live beside a design rather than in it."""
+    name = int.from_bytes(hashlib.sha256(stream.encode("utf-8")).digest()[:8], "big")
+    key = np.random.SeedSequence(seed, spawn_key=(name,)).generate_state(1, np.uint64)[0]
+    with np.errstate(over="ignore"):
+        z = key + (np.asarray(rows, dtype=np.uint64) + np.uint64(1)) * _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    out: Array = ((z >> np.uint64(11)).astype(float) + 0.5) * 2.0**-53
+    return out
