@@ -342,3 +342,22 @@ def test_every_id_in_the_memo_is_unique_and_every_reference_resolves() -> None:
     assert ids and [i for i, n in collections.Counter(ids).items() if n > 1] == []
     references = set(re.findall(r"url\(#([^)]+)\)|href=\"#([^\"]+)\"", page))
     assert {a or b for a, b in references} <= set(ids)
+
+
+def test_a_hostile_name_is_shown_as_written_in_every_layout(tmp_path: Path) -> None:
+    """Text from a subject file is never markup: not in the HTML memo, and not in markdown,
+    which viewers may render as HTML."""
+    from thesis.batch import Scored
+    from thesis.report.batch import BatchFormat, summarise
+    from thesis.report.batch import render as render_batch
+
+    hostile = "<img src=x onerror=alert(1)> | Co"
+    path = tmp_path / "h.yaml"
+    path.write_text(f"name: '{hostile}'\nlayer: application\nvertical: '<b>law</b>'\n",
+                    encoding="utf-8")
+    result = thesis.score(thesis.load(path), samples=64)
+    for text in (thesis.render(result, thesis.Format.html),
+                 thesis.render(result, thesis.Format.markdown),
+                 render_batch([Scored(str(path), summarise(result))], BatchFormat.markdown)):
+        assert "<img" not in text and "<b>law" not in text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text

@@ -167,15 +167,13 @@ def _rich_table(rows: Sequence[Scored[Summary]]) -> Table:
 
 
 def _markdown(rows: Sequence[Scored[Summary]]) -> str:
+    from thesis.report.markdown import cell
+
     lines = ["| " + " | ".join(HEADINGS) + " |",
              "|" + "|".join("---:" if h in NUMERIC else "---" for h in HEADINGS) + "|"]
     for rank, row in enumerate(rows, start=1):
-        lines.append("| " + " | ".join(_md(c) for c in _cells(rank, row)) + " |")
+        lines.append("| " + " | ".join(cell(c) for c in _cells(rank, row)) + " |")
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _summary(row: Scored[Summary]) -> Summary:

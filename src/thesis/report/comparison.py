@@ -22,6 +22,7 @@ from thesis.comparison import Matchup
 from thesis.report import Format
 from thesis.report.document import BUBBLE_DIRECTION, fmt_score
 from thesis.report.html import style
+from thesis.report.markdown import cell
 from thesis.report.text import console, without_trailing_spaces
 
 SHOWN_SHARE = 0.05
@@ -241,30 +242,26 @@ def table(doc: MatchupDocument, colour: bool = False) -> str:
     return without_trailing_spaces(buffer.getvalue())
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
 def markdown(doc: MatchupDocument) -> str:
     """The markdown layout, for an investment memo."""
     first, second = doc.names
-    lines = [f"# {_cell(doc.title)}", "", f"**{_cell(doc.headline)}**", "",
-             *(x for line in doc.lead for x in (_cell(line), "")),
+    lines = [f"# {cell(doc.title)}", "", f"**{cell(doc.headline)}**", "",
+             *(x for line in doc.lead for x in (cell(line), "")),
              f"## {FACTORS}", "",
-             f"| factor | {_cell(first)} | {_cell(second)} | gap | part of the gap |",
+             f"| factor | {cell(first)} | {cell(second)} | gap | part of the gap |",
              "|---|---:|---:|---:|---:|"]
     for row in doc.factors:
-        title = "&nbsp;&nbsp;" * row.depth + (f"**{_cell(row.title)}**" if row.depth == 0
-                                              else _cell(row.title))
+        title = "&nbsp;&nbsp;" * row.depth + (f"**{cell(row.title)}**" if row.depth == 0
+                                              else cell(row.title))
         lines.append(f"| {title} | {row.a} | {row.b} | {row.gap} | {row.part} |")
     lines += ["", f"## {INPUTS}", ""]
     if doc.inputs:
-        lines += [f"| input | {_cell(first)} | {_cell(second)} | share of the gap |",
+        lines += [f"| input | {cell(first)} | {cell(second)} | share of the gap |",
                   "|---|---|---|---:|"]
-        lines += [f"| {_cell(x.question)}<br><sub>`{x.path}`</sub> | {_cell(x.a)} | "
-                  f"{_cell(x.b)} | {x.share} |" for x in doc.inputs]
-    lines += ["", *(x for note in doc.notes for x in (f"_{_cell(note)}_", "")),
-              f"<sub>{_cell(doc.footer)}</sub>"]
+        lines += [f"| {cell(x.question)}<br><sub>`{x.path}`</sub> | {cell(x.a)} | "
+                  f"{cell(x.b)} | {x.share} |" for x in doc.inputs]
+    lines += ["", *(x for note in doc.notes for x in (f"_{cell(note)}_", "")),
+              f"<sub>{cell(doc.footer)}</sub>"]
     return "\n".join(lines) + "\n"
 
 
