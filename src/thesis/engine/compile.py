@@ -10,7 +10,8 @@ Sensitivity analysis needs only the composite, of millions of rows: `composite(x
 `BLOCK_ROWS`, so their working memory is flat in N; only the (N,) results grow. The
 pick-freeze rows of a Sobol design (A with one column from B, for each column) are scored by
 `pick_freeze` without being built: a rule whose input does not read the swapped column scores
-those rows as it scored A's.
+those rows as it scored A's, and every value computed from rules is computed only on the blocks
+where one of its parts differs from A's (`_Swapped`).
 
 An input the subject does not give is drawn from its criterion's (or gate's) prior, a column like
 any other, so what is unknown widens the answer. Without a prior, or when the caller asks to
@@ -27,11 +28,14 @@ caps, so a decisive condition that holds overrides a failed must-have.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from thesis.engine.space import Input, InputSpace, input_of, read_as
 from thesis.engine.stages import compile_stages, stage_inputs
@@ -51,7 +55,7 @@ from thesis.models.scorecard import (
 )
 
 RuleFn = Callable[[Array], Array]
-Scorer = Callable[[str, RuleFn], Array]
+Scorer = Callable[[str, RuleFn], "Values"]
 """Scores an input path's values with a rule: `rule(values of path)`, however the rows are
 laid out."""
 BLOCK_ROWS = 1 << 16
@@ -120,12 +124,12 @@ class _Gate:
         """Caps before floors; caps highest first, floors lowest first (see the module)."""
         return self.floor, self.limit if self.floor else -self.limit
 
-    def apply(self, score: Array, holds: Array) -> Array:
+    def apply(self, score: Values, holds: Values) -> Values:
         """Blend the score with its capped (floored) value by the test's probability: the
         expectation, as every value blended before is at least as far from the limit."""
         if self.floor:
-            return holds * np.maximum(score, self.limit) + (1.0 - holds) * score
-        return holds * score + (1.0 - holds) * np.minimum(score, self.limit)
+            return holds * _MAXIMUM(score, self.limit) + (1.0 - holds) * score
+        return holds * score + (1.0 - holds) * _MINIMUM(score, self.limit)
 
 
 @dataclass
@@ -316,88 +320,139 @@ class Compiled:
     def pick_freeze(self, a: Array, b: Array) -> Array:
         """The composites of B and of each A_B^i (A with column i taken from B), laid out
         [B; A_B^1; ...; A_B^k] as `sensitivity.pick_freeze` stacks them (below A), equal to
-        evaluating that matrix, but without building it: a criterion or gate whose input does
-        not read column i scores A_B^i's rows as it scores A's, so each rule is evaluated on A,
-        on B, and on the A_B^i of the columns it reads only."""
+        evaluating that matrix, but without building it. Each value of the evaluation is held
+        as `_Swapped`: its rows for B, for A, and for the A_B^i that differ from A's. A rule is
+        evaluated on A, on B, and on the A_B^i of the columns its input reads; a factor, a gate
+        or the composite only on the blocks that differ in one of its parts. One input feeds a
+        few criteria, so each A_B^i is computed along its path alone."""
         a, b = self._matrix(a), self._matrix(b)
-        n, k = a.shape
+        k = a.shape[1]
         read_a, read_b = self.reader(a), self.reader(b)
         columns_a = {path: a[:, j] for path, j in self._column.items()}
 
-        def score(path: str, rule: RuleFn) -> Array:
-            out = np.empty((k + 1, n))
-            out[0] = rule(read_b(path))
-            out[1:] = rule(read_a(path))
-            for inp in self.space.base_inputs([path]):
-                j = self._column[inp.path]
-                out[1 + j] = rule(self.space.column(path, columns_a | {inp.path: b[:, j]}))
-            return out.reshape(-1)
+        def score(path: str, rule: RuleFn) -> Values:
+            differ = {self._column[inp.path]: rule(self.space.column(
+                path, columns_a | {inp.path: b[:, self._column[inp.path]]}))
+                for inp in self.space.base_inputs([path])}
+            return _Swapped(rule(read_b(path)), rule(read_a(path)), differ)
 
-        return self._card(self._root, score, _Parts(None, None, None), n * (k + 1))
+        composite = self._card(self._root, score, _Parts(None, None, None))
+        assert isinstance(composite, _Swapped)
+        return composite.stacked(k)
 
     def _evaluate(self, x: Array, parts: _Parts) -> tuple[Array, Array | None]:
         """The composite of the rows of `x` and, if `parts` keeps factors and the scorecard has
         stages, their stage index; what `parts` asks for is collected on the way."""
         value = self.reader(x)
-        composite = self._card(self._root, lambda path, rule: rule(value(path)), parts, len(x))
+        composite = _array(self._card(self._root, lambda path, rule: rule(value(path)), parts))
         stage = None
         if self._stages is not None and parts.factors is not None:
             stage = self._stages(composite, parts.factors, value)
         return composite, stage
 
-    def _card(self, card: _Card, score: Scorer, out: _Parts, n: int) -> Array:
-        total = np.zeros(n)
+    def _card(self, card: _Card, score: Scorer, out: _Parts) -> Values:
+        total: Values | None = None
         weights = 0.0
-        scores: dict[str, Array] = {}
+        scores: dict[str, Values] = {}
         for factor in card.factors:
             if factor.card is not None:
-                factor_score = self._card(factor.card, score, out, n)
+                factor_score = self._card(factor.card, score, out)
             else:
                 factor_score = _gated(_combine(factor, score, out), factor.gates, score, out)
             if out.factors is not None:
-                out.factors[factor.path] = factor_score
+                out.factors[factor.path] = _array(factor_score)
             scores[FACTOR_PREFIX + factor.path.rpartition(".")[2]] = factor_score
-            total += factor.weight * factor_score
+            weighted = factor.weight * factor_score
+            total = weighted if total is None else total + weighted
             weights += factor.weight
-        total /= weights
+        assert total is not None  # a compiled card has a factor
+        total = total / weights
         if not card.gates:
             return total
 
-        def score_or_factor(path: str, rule: RuleFn) -> Array:
-            return rule(scores[path]) if path in scores else score(path, rule)
+        def score_or_factor(path: str, rule: RuleFn) -> Values:
+            return _apply(rule, scores[path]) if path in scores else score(path, rule)
 
         return _gated(total, card.gates, score_or_factor, out)
 
 
-def _gated(score: Array, gates: list[_Gate], scorer: Scorer, out: _Parts) -> Array:
+def _gated(score: Values, gates: list[_Gate], scorer: Scorer, out: _Parts) -> Values:
     """The score after its gates, in `_Gate.order`."""
     for gate in gates:
         holds = scorer(gate.input, gate.holds)
         if out.gates is not None:
-            out.gates[gate.path] = holds
+            out.gates[gate.path] = _array(holds)
         score = gate.apply(score, holds)
     return score
 
 
-def _combine(factor: _Factor, scorer: Scorer, out: _Parts) -> Array:
+def _combine(factor: _Factor, scorer: Scorer, out: _Parts) -> Values:
     """The factor's criteria made one score: weighted mean, best (`any`) or weakest (`all`)."""
     scores = []
     for crit in factor.criteria:
         s = scorer(crit.input, crit.rule)
         if out.criteria is not None:
-            out.criteria[crit.path] = s
+            out.criteria[crit.path] = _array(s)
         scores.append(s)
     if factor.combine == "any":
-        best: Array = np.maximum.reduce(scores)
-        return best
+        return functools.reduce(_MAXIMUM, scores)
     if factor.combine == "all":
-        weakest: Array = np.minimum.reduce(scores)
-        return weakest
-    mean = np.zeros_like(scores[0])
-    for crit, s in zip(factor.criteria, scores, strict=True):
-        mean += crit.weight * s
-    mean /= sum(c.weight for c in factor.criteria)
-    return mean
+        return functools.reduce(_MINIMUM, scores)
+    weighted = [crit.weight * s for crit, s in zip(factor.criteria, scores, strict=True)]
+    return functools.reduce(operator.add, weighted) / sum(c.weight for c in factor.criteria)
+
+
+class _Swapped(NDArrayOperatorsMixin):
+    """A value over the pick-freeze rows [B; A_B^1; ...; A_B^k], held sparsely: its rows for B,
+    for A, and for the blocks A_B^i where it differs from A's (`differ`, by column i). Numpy's
+    elementwise functions and operators apply part by part, a block that differs in any
+    operand being computed and every other block left as A's."""
+
+    def __init__(self, b: Array, a: Array, differ: dict[int, Array]) -> None:
+        self.b, self.a, self.differ = b, a, differ
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: object,
+                        **kwargs: object) -> _Swapped:
+        kwargs.pop("out", None)  # in place (`x += y`) is computed anew, as `x = x + y`
+        if method != "__call__" or kwargs:
+            return NotImplemented  # type: ignore[no-any-return]
+
+        def part(pick: Callable[[_Swapped], Array]) -> Array:
+            out: Array = ufunc(*(pick(x) if isinstance(x, _Swapped) else x for x in inputs))
+            return out
+
+        blocks = set().union(*(x.differ for x in inputs if isinstance(x, _Swapped)))
+        return _Swapped(part(lambda x: x.b), part(lambda x: x.a),
+                        {i: part(lambda x, i=i: x.differ.get(i, x.a))  # type: ignore[misc]
+                         for i in sorted(blocks)})
+
+    def map(self, rule: RuleFn) -> _Swapped:
+        return _Swapped(rule(self.b), rule(self.a), {i: rule(v) for i, v in self.differ.items()})
+
+    def stacked(self, k: int) -> Array:
+        """The (k + 1) N values in `sensitivity.pick_freeze`'s layout below A."""
+        out = np.empty((k + 1, len(self.a)))
+        out[0] = self.b
+        out[1:] = self.a
+        for i, values in self.differ.items():
+            out[1 + i] = values
+        return out.reshape(-1)
+
+
+Values = Array | _Swapped
+"""A value of an evaluation: one array of rows, or the pick-freeze rows held sparsely."""
+_MAXIMUM: Callable[[Values, Values | float], Values] = np.maximum  # type: ignore[assignment]
+_MINIMUM: Callable[[Values, Values | float], Values] = np.minimum  # type: ignore[assignment]
+
+
+def _apply(rule: RuleFn, values: Values) -> Values:
+    return values.map(rule) if isinstance(values, _Swapped) else rule(values)
+
+
+def _array(values: Values) -> Array:
+    """Parts are kept (`_Parts`) only in a plain evaluation, never over pick-freeze rows."""
+    assert not isinstance(values, _Swapped)
+    return values
 
 
 def _coverage(card: Scorecard, is_given: Callable[[str], bool],
