@@ -37,7 +37,7 @@ from thesis.cli import (
 )
 from thesis.defaults import DEFAULT_SAMPLES
 from thesis.errors import InputError, PlausibilityWarning
-from thesis.report.batch import BatchFormat, format_for
+from thesis.report.batch import BatchFormat
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -147,7 +147,7 @@ def batch_command(
     from thesis.report.batch import ranked, render, summarise
 
     check_output(output)
-    layout = output_format(fmt, output, format_for, BatchFormat.table)
+    layout = output_format(fmt, output, BatchFormat.table)
     files, failures = expand(paths)
     bar = _Bar() if sys.stderr.isatty() else None
     with _implausible_set_aside() if strict else plausibility(strict=False):

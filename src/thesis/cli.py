@@ -201,11 +201,12 @@ def check_output(path: Path | None, option: str = "--output") -> None:
 
 
 def output_format(fmt: F | None, output: Path | None,
-                  implied_by: Callable[[Path], F | None] = format_for,  # type: ignore[assignment]
                   default: F = Format.table) -> F:  # type: ignore[assignment]
-    """The format asked for, or the one the output file's extension implies (`implied_by`:
-    a report's formats by default, or another command's, such as `thesis batch`'s)."""
-    implied = None if output is None or str(output) == "-" else implied_by(output)
+    """The format asked for, or the one the output file's extension implies among the
+    formats of `default`'s kind (a report's by default, or another command's, such as
+    `thesis batch`'s), else `default`."""
+    implied = (None if output is None or str(output) == "-"
+               else format_for(output, type(default)))
     if fmt is not None and implied is not None and fmt is not implied:
         raise OutputError(f"--output {output}: a .{output.suffix.lstrip('.')} file "  # type: ignore[union-attr]
                           f"holds {implied.value}, not {fmt.value} (drop --format or rename)")

@@ -35,6 +35,7 @@ from thesis.cli import (
 )
 from thesis.defaults import DEFAULT_SAMPLES
 from thesis.errors import OutputError, UserError
+from thesis.report import format_for
 
 
 class MemoFormat(StrEnum):
@@ -42,19 +43,13 @@ class MemoFormat(StrEnum):
     markdown = "markdown"
 
 
-EXTENSIONS = {".html": MemoFormat.html, ".htm": MemoFormat.html,
-              ".md": MemoFormat.markdown, ".markdown": MemoFormat.markdown}
-
-
-def memo_format_for(path: Path) -> MemoFormat | None:
-    """The layout an output file's extension asks for; a memo is written as nothing else."""
-    if not path.suffix:
-        return None
-    found = EXTENSIONS.get(path.suffix.lower())
-    if found is None:
-        raise OutputError(f"--output {path}: a memo is written as .html or .md, not "
-                          f"{path.suffix} (to get a PDF, print the HTML memo from a browser)")
-    return found
+def check_memo_path(output: Path | None) -> None:
+    """A memo is written as HTML or markdown, whatever else an output file's extension names."""
+    if output is None or str(output) == "-" or not output.suffix:
+        return
+    if format_for(output, MemoFormat) is None:
+        raise OutputError(f"--output {output}: a memo is written as .html or .md, not "
+                          f"{output.suffix} (to get a PDF, print the HTML memo from a browser)")
 
 
 def run_date() -> str:
@@ -100,7 +95,8 @@ def report_command(
     from thesis.report.document import Run
 
     check_output(output)
-    layout = output_format(fmt, output, memo_format_for, MemoFormat.html)
+    check_memo_path(output)
+    layout = output_format(fmt, output, MemoFormat.html)
     run = Run(date=run_date(), input_file=as_given(file))
     with plausibility(strict):
         subject = thesis.load(file)

@@ -1,15 +1,15 @@
 """Reports: one document per result (`document.build`), laid out as a format.
 
 `Format` names the layouts; `render(result, fmt)` picks one. A format follows an output file's
-extension (`format_for`). This module is light (no numpy, no pydantic), so the command line can
-offer the formats without loading the engine.
+extension (`format_for`, for any command's formats). This module is light (no numpy, no
+pydantic), so the command line can offer the formats without loading the engine.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from thesis.result import Result
@@ -22,13 +22,17 @@ class Format(StrEnum):
     html = "html"
 
 
-EXTENSIONS = {".json": Format.json, ".md": Format.markdown, ".markdown": Format.markdown,
-              ".html": Format.html, ".htm": Format.html, ".txt": Format.table}
+SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+            ".htm": "html", ".txt": "table", ".csv": "csv"}
+"""What an output file's extension says it holds, by format name, for every command."""
+F = TypeVar("F", bound=StrEnum)
 
 
-def format_for(path: Path) -> Format | None:
-    """The format an output file's extension asks for, or None if it does not say."""
-    return EXTENSIONS.get(path.suffix.lower())
+def format_for(path: Path, formats: type[F] = Format) -> F | None:  # type: ignore[assignment]
+    """The format of `formats` (a report's by default, or another command's, such as
+    `thesis batch`'s) that an output file's extension asks for, or None if it names none."""
+    name = SUFFIXES.get(path.suffix.lower(), "")
+    return formats(name) if name in formats.__members__ else None
 
 
 def render(result: Result, fmt: Format = Format.table) -> str:

@@ -16,7 +16,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,14 +31,6 @@ class BatchFormat(StrEnum):
     json = "json"
     markdown = "markdown"
 
-
-EXTENSIONS = {".csv": BatchFormat.csv, ".json": BatchFormat.json, ".md": BatchFormat.markdown,
-              ".markdown": BatchFormat.markdown, ".txt": BatchFormat.table}
-
-
-def format_for(path: Path) -> BatchFormat | None:
-    """The format an output file's extension asks for, or None if it does not say."""
-    return EXTENSIONS.get(path.suffix.lower())
 
 
 @dataclass(frozen=True)
