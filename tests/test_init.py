@@ -4,7 +4,6 @@ and scores as written, and is never written over an existing file without --forc
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,11 @@ import thesis.init_cli  # registers `thesis init` (thesis.cli imports it too)
 from tests.conftest import ROOT
 from thesis import template as template_module
 from thesis.cli import app
-from thesis.engine.space import catalogue, find_in_type, model_class
+from thesis.engine.space import catalogue
 from thesis.files.yaml import parse
 from thesis.models.base import is_advanced
 from thesis.subjects import KINDS
-from thesis.template import WIDTH, schema_reference, template
+from thesis.template import WIDTH, all_fields, answered, schema_reference, template
 
 runner = CliRunner()
 SUBJECTS = ["company", "market"]
@@ -37,23 +36,6 @@ def written(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{path}: written ({kind}); fill it in, then: thesis score {path}\n"
     return kind, path
-
-
-FIELD_LINE = re.compile(r"^(\s*)# ( *(?:- )?([a-z_0-9]+):(?: |$).*)$")
-"""A commented-out field of the template (`  # arr_usd: 1.2e7`, `#   - start: 2025-01`)."""
-
-
-def answered(text: str, kind: str) -> str:
-    """The template with every field uncommented, as an investor who knows every answer would
-    leave it: all but the few fields that link to other files or have a default."""
-    model = KINDS[kind].model  # type: ignore[index]
-    skipped = {path.rsplit(".", 1)[-1] for path, info in all_fields(model, catalogue(model))
-               if is_advanced(info)}
-    lines = []
-    for line in text.splitlines():
-        found = FIELD_LINE.match(line)
-        lines.append(f"{found[1]}{found[2]}" if found and found[3] not in skipped else line)
-    return "\n".join(lines) + "\n"
 
 
 def test_the_template_validates_and_scores_as_insufficient_evidence(
@@ -87,19 +69,6 @@ def value_at(data: Any, path: str) -> Any:
             return None
         data = data[part]
     return data
-
-
-def all_fields(model: Any, inputs: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    """Every field that holds a value (not a block of fields), by path, in model order."""
-    out = []
-    for name, info in model.model_fields.items():
-        nested = find_in_type(info.annotation, model_class)
-        path = f"{prefix}{name}"
-        if nested is not None and path not in inputs:
-            out += all_fields(nested, inputs, f"{path}.")
-        else:
-            out.append((path, info))
-    return out
 
 
 @pytest.mark.parametrize("kind", SUBJECTS)

@@ -13,9 +13,11 @@ command pays only for what it needs.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (thesis.launch)
 if TYPE_CHECKING:
+    from typing import Any
+
     from thesis.batch import score_many
     from thesis.errors import InputError, PlausibilityWarning, Problem, ThesisError, UserError
     from thesis.files.kinds import json_schema

@@ -461,7 +461,8 @@ def positions_command(
 import thesis.batch_cli  # noqa: E402
 import thesis.compare_cli  # noqa: E402
 import thesis.init_cli  # noqa: E402
-import thesis.report_cli  # noqa: E402, F401
+import thesis.report_cli  # noqa: E402
+import thesis.server_cli  # noqa: E402, F401
 
 
 @app.command("schema", epilog=example("thesis schema company -o company.schema.json"))
@@ -480,5 +481,12 @@ def schema_command(
     write_output(json_schema_text(kind), output)
 
 
+@functools.cache
+def command() -> Command:
+    """The click command typer builds from the signatures above: the same on every call, so it
+    is built once per process (about 25 ms each time; the resident server's runs share one)."""
+    return typer.main.get_command(app)
+
+
 def main() -> None:
-    app()
+    command()(prog_name="thesis")

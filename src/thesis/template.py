@@ -220,3 +220,35 @@ def _numeric(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+FIELD_LINE = re.compile(r"^(\s*)# ( *(?:- )?([a-z_0-9]+):(?: |$).*)$")
+"""A commented-out field of the template (`  # arr_usd: 1.2e7`, `#   - start: 2025-01`)."""
+
+
+def answered(text: str, kind: SubjectName) -> str:
+    """The template with every example given, as an investor who knows every answer would
+    leave it: all but the few fields that link to other files or have a default. (The tests
+    and the warm-up of `thesis.server` score it.)"""
+    model = KINDS[kind].model
+    skipped = {path.rsplit(".", 1)[-1] for path, info in all_fields(model, catalogue(model))
+               if is_advanced(info)}
+    lines: list[str] = []
+    for line in text.splitlines():
+        found = FIELD_LINE.match(line)
+        lines.append(f"{found[1]}{found[2]}" if found and found[3] not in skipped else line)
+    return "\n".join(lines) + "\n"
+
+
+def all_fields(model: type[BaseModel], inputs: dict[str, Any],
+               prefix: str = "") -> list[tuple[str, FieldInfo]]:
+    """Every field that holds a value (not a block of fields), by path, in model order."""
+    out: list[tuple[str, FieldInfo]] = []
+    for name, info in model.model_fields.items():
+        nested = find_in_type(info.annotation, model_class)
+        path = f"{prefix}{name}"
+        if nested is not None and path not in inputs:
+            out += all_fields(nested, inputs, f"{path}.")
+        else:
+            out.append((path, info))
+    return out
