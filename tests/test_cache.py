@@ -1,13 +1,17 @@
-"""The parse cache of the shipped rule files: the same bytes come back as the same document,
-with every position; an edited file, a broken entry or an unwritable cache is parsed again."""
+"""The cache: the shipped rule files' same bytes come back as the same document, with every
+position; an edited file, a broken entry or an unwritable cache is parsed again. A cohort fit
+comes back equal, to the bit, and other cohorts are fitted anew."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import thesis.files.cache as cache
+import thesis.subjects as subjects
+from thesis.engine.retention import as_cohort
 from thesis.files.load import shipped
 from thesis.files.yaml import load
 
@@ -72,3 +76,23 @@ def test_the_shipped_rule_files_load_through_the_cache(private_cache: Path) -> N
     for path in (shipped("moat"), lenses_dir() / "casado.yaml"):
         assert rule_document(path) == load(path)
     assert len(list(private_cache.glob("*.json"))) == 2
+
+
+def test_a_cohort_fit_comes_back_from_the_cache_to_the_bit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cohorts = (as_cohort([1.0, 0.8, 0.7, 0.66, 0.64], 120, "2025-01"),
+               as_cohort([1.0, 0.85, 0.74], None, "2025-04"))
+    fitted = subjects._selection(cohorts)
+
+    def no_fitting(*_: object) -> None:
+        raise AssertionError("fitted again")
+
+    monkeypatch.setattr(subjects, "select_model", no_fitting)
+    cached = subjects._selection(cohorts)
+    assert cached == fitted and (cached.chosen is cached.sbg) == (fitted.chosen is fitted.sbg)
+    for ours, theirs in ((cached.sbg, fitted.sbg), (cached.bdw, fitted.bdw)):
+        assert (ours.covariance is None) == (theirs.covariance is None)
+        if ours.covariance is not None:
+            assert np.array_equal(ours.covariance, theirs.covariance)
+    with pytest.raises(AssertionError, match="fitted again"):
+        subjects._selection((cohorts[0],))

@@ -31,8 +31,8 @@ import functools
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -752,6 +752,30 @@ class Selection:
     """2 (log L_BdW - log L_sBG), chi-square with 1 degree of freedom if c = 1."""
     p_value: float
     reason: str
+
+
+def selection_to_plain(selection: Selection) -> dict[str, Any]:
+    """The selection as JSON-ready data (`selection_from_plain` reads it back equal)."""
+    def plain(fit: SurvivalFit) -> dict[str, Any]:
+        out = {f.name: getattr(fit, f.name) for f in fields(fit)}
+        out["covariance"] = None if fit.covariance is None else fit.covariance.tolist()
+        return out
+
+    return {"sbg": plain(selection.sbg), "bdw": plain(selection.bdw),
+            "chosen": "sbg" if selection.chosen is selection.sbg else "bdw",
+            "statistic": selection.statistic, "p_value": selection.p_value,
+            "reason": selection.reason}
+
+
+def selection_from_plain(data: dict[str, Any]) -> Selection:
+    def fit(values: dict[str, Any]) -> SurvivalFit:
+        covariance = values["covariance"]
+        return SurvivalFit(**{**values, "covariance": None if covariance is None
+                              else np.array(covariance, dtype=float)})
+
+    sbg, bdw = fit(data["sbg"]), fit(data["bdw"])
+    return Selection(sbg, bdw, sbg if data["chosen"] == "sbg" else bdw, data["statistic"],
+                     data["p_value"], data["reason"])
 
 
 def select_model(survival: Sequence[float] | Sequence[Cohort] | Array | Cohort,

@@ -1,12 +1,12 @@
-"""Parsed YAML kept as JSON, keyed by the file's bytes: for the shipped rule files, read on
-every run.
+"""Results kept as JSON under the SHA-256 of everything they depend on: parsed YAML (the
+shipped rule files, read on every run) and cohort fits (`thesis.subjects`).
 
 ruamel's pure-Python composer takes about 0.1 s per shipped scorecard, and a company's score
 reads five of them and the positions. The same bytes parsed by the same parser always give the
 same `Document`, so the SHA-256 of the bytes and of the parser's own source names the entry: an
 edited file (or parser) has a new name, and a stale entry is never read. The entry holds the
 plain data and every value's position, so errors stay located. JSON, never pickle; an entry
-that fails to read is parsed again, and a cache that cannot be written is simply not used.
+that fails to read is computed again, and a cache that cannot be written is simply not used.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from thesis.files import yaml
 from thesis.files.yaml import Document, load, parse
@@ -35,31 +36,21 @@ def cache_dir() -> Path:
     return Path(base) / "thesis"
 
 
-def load_cached(path: Path) -> Document:
-    """The file's document, from the cache when its bytes were parsed before."""
+def recall(key: bytes) -> Any:
+    """What `keep` stored under `key`, or None (never stored, or unreadable)."""
     try:
-        raw = path.read_bytes()
-    except OSError:
-        return load(path)  # the located error
-    entry = cache_dir() / f"{hashlib.sha256(_parser() + raw).hexdigest()}.json"
-    try:
-        stored = json.loads(entry.read_text(encoding="utf-8"))
-        return Document(str(path), stored["data"],
-                        {tuple(loc): (line, column) for loc, line, column in stored["at"]})
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    doc = parse(raw, str(path))
-    _store(entry, doc)
-    return doc
+        return json.loads(_entry(key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
-def _store(entry: Path, doc: Document) -> None:
-    text = json.dumps({"data": doc.data,
-                       "at": [[list(loc), line, column]
-                              for loc, (line, column) in doc.positions.items()]},
-                      ensure_ascii=False)
-    if json.loads(text)["data"] != doc.data:
-        return  # would not come back equal (a NaN): parse it every time
+def keep(key: bytes, value: Any) -> None:
+    """Store `value` under `key` if it comes back from JSON equal (not a NaN, say), atomically;
+    a cache that cannot be written is not used."""
+    text = json.dumps(value, ensure_ascii=False)
+    if json.loads(text) != value:
+        return
+    entry = _entry(key)
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.parent,
@@ -68,3 +59,26 @@ def _store(entry: Path, doc: Document) -> None:
         Path(out.name).replace(entry)
     except OSError:
         pass
+
+
+def _entry(key: bytes) -> Path:
+    return cache_dir() / f"{hashlib.sha256(key).hexdigest()}.json"
+
+
+def load_cached(path: Path) -> Document:
+    """The file's document, from the cache when its bytes were parsed before."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return load(path)  # the located error
+    stored = recall(_parser() + raw)
+    try:
+        return Document(str(path), stored["data"],
+                        {tuple(loc): (line, column) for loc, line, column in stored["at"]})
+    except (KeyError, TypeError, ValueError):
+        pass
+    doc = parse(raw, str(path))
+    keep(_parser() + raw, {"data": doc.data,
+                           "at": [[list(loc), line, column]
+                                  for loc, (line, column) in doc.positions.items()]})
+    return doc
