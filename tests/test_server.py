@@ -6,8 +6,10 @@ take a run."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +101,20 @@ def test_a_served_run_takes_the_callers_folder_environment_and_input(
     piped = thesis("validate", "-", env=served, cwd=tmp_path, stdin="name: x\n")
     assert piped.returncode == thesis("validate", "-", env=in_process(served), cwd=tmp_path,
                                       stdin="name: x\n").returncode
+
+
+def test_an_interrupt_reaches_the_served_run(served: dict[str, str]) -> None:
+    """Ctrl-C on the caller stops the run in the server's child: exit 130, as in-process."""
+    before = answered(served)
+    long = subprocess.Popen([sys.executable, "-c", LAUNCH, "score", str(CASEBOOK), "-n",
+                             "4000000"], env=served, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while answered(served) < before + 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the server has taken the run
+    time.sleep(0.5)
+    long.send_signal(signal.SIGINT)
+    assert long.wait(timeout=30) == 130
 
 
 def test_no_server_is_used_from_a_folder_others_may_enter(served: dict[str, str],

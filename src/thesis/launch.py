@@ -16,6 +16,10 @@ import signal
 import socket
 import sys
 
+STARTED_SECONDS = 5.0
+"""How long a server may take to say it has started the run; past it, the connection is closed
+(so that run never starts) and the run happens here."""
+
 
 def main() -> None:
     args = sys.argv[1:]
@@ -60,8 +64,10 @@ def _through_server(autostart: bool) -> int | None:
     with conn:
         try:
             conn.connect(str(path))
+            conn.settimeout(STARTED_SECONDS)
             server.send(conn, server.request(), [0, 1, 2])
             started, _ = server.receive(conn)
+            conn.settimeout(None)
         except (FileNotFoundError, ConnectionRefusedError):
             if autostart:
                 server.spawn(path)

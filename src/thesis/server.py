@@ -168,7 +168,8 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return  # another server for this code is starting or running
-    warm_up()
+    with contextlib.suppress(Exception):  # a cold server still saves the imports
+        warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     signal.signal(signal.SIGTERM, _leave)
     with contextlib.suppress(FileNotFoundError):
@@ -299,20 +300,23 @@ def warm_up() -> None:
     from thesis.template import answered, template
 
     called = sys.argv
-    with tempfile.TemporaryDirectory() as scratch, Path(os.devnull).open("w") as sink, \
-            contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        runs: list[list[str]] = [["--help"], ["score", "-h"], ["score", "--no-such-option"]]
-        kinds: tuple[SubjectName, ...] = ("company", "market")
-        for kind in kinds:
-            subject = Path(scratch, f"{kind}.yaml")
-            subject.write_text(answered(template(kind), kind), encoding="utf-8")
-            runs += [["score", str(subject)], ["validate", str(subject)],
-                     ["report", str(subject), "-n", "256", "-o", str(subject.with_suffix(".html"))]]
-        for argv in runs:
-            sys.argv = ["thesis", *argv]
-            with contextlib.suppress(SystemExit):
-                main()
-    sys.argv = called
+    try:
+        with tempfile.TemporaryDirectory() as scratch, Path(os.devnull).open("w") as sink, \
+                contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            runs: list[list[str]] = [["--help"], ["score", "-h"], ["score", "--no-such-option"]]
+            kinds: tuple[SubjectName, ...] = ("company", "market")
+            for kind in kinds:
+                subject = Path(scratch, f"{kind}.yaml")
+                subject.write_text(answered(template(kind), kind), encoding="utf-8")
+                runs += [["score", str(subject)], ["validate", str(subject)],
+                         ["report", str(subject), "-n", "256", "-o",
+                          str(subject.with_suffix(".html"))]]
+            for argv in runs:
+                sys.argv = ["thesis", *argv]
+                with contextlib.suppress(SystemExit):
+                    main()
+    finally:
+        sys.argv = called
     import gc
 
     gc.collect()

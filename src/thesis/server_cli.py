@@ -67,7 +67,9 @@ def server_command(
 
 def _line(status: dict[str, Any]) -> str:
     since = time.strftime("%Y-%m-%d %H:%M", time.localtime(status["started"]))
-    return f"server {status['pid']} running since {since}, {status['runs']} requests answered"
+    runs = int(status["runs"])
+    return (f"server {status['pid']} running since {since}, {runs} request"
+            f"{'' if runs == 1 else 's'} answered")
 
 
 app.command("server", epilog=example("thesis server start"))(server_command)
