@@ -265,6 +265,7 @@ def _become(message: dict[str, Any], fds: list[int]) -> None:
     os.chdir(message["cwd"])
     os.environ.clear()
     os.environ.update(message["env"])
+    time.tzset()  # local time follows the caller's TZ
     os.umask(message["umask"])
     for number, name in enumerate(_STREAMS):
         encoding, errors = message["streams"][name]

@@ -5,17 +5,20 @@ run, for three functions every score needs: the normal quantile (every normal an
 input), the normal CDF (their truncation, at two points) and Student's t quantile (the
 replicate intervals, at one point). Each is here from a published algorithm and is tested
 against `scipy.special` (`tests/test_special.py`). scipy stays for what only some subjects need:
-log Gamma for a cohort fit (scipy's is also the fastest there) and the beta quantile.
+log Gamma for a cohort fit (scipy's is also the fastest there) and the beta quantile, which
+`beta_quantile` tabulates once per shape for the Monte Carlo design.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
+Flags = NDArray[np.bool_]
 
 # Wichura (1988), "Algorithm AS 241: The percentage points of the normal distribution",
 # Applied Statistics 37(3), 477-484: PPND16, relative error about 1e-16. Highest power first.
@@ -101,3 +104,70 @@ def _central_t(df: int, theta: float) -> float:
         term *= cos * cos * (k - 1) / k
         total += term
     return 2.0 / math.pi * (theta + sin * cos * total)
+
+
+TABLE_INTERVALS = 4096
+"""Intervals of the beta quantile's table (`beta_quantile`)."""
+TABLE_TOLERANCE = 1e-12
+"""The table's relative error at the middle of an interval, where the cubic's is largest, must
+stay below this; an interval that misses it is computed exactly."""
+TABLE_FROM = 1024
+"""Fewer points than this are computed exactly: a table costs about 2 x TABLE_INTERVALS."""
+
+
+def beta_quantile(alpha: float, beta: float, u: Array) -> Array:
+    """The Beta(alpha, beta) quantile of each probability in `u`, as `scipy.special.betaincinv`
+    gives it to a relative 1e-12, five to fifty times faster on a Monte Carlo design.
+
+    scipy's inverse takes 0.2-2 microseconds a point (Boost's iterations), and the scorecards'
+    priors put the same few beta shapes into every design. So each shape's quantile function is
+    tabulated once per process, exactly, at TABLE_INTERVALS + 1 probabilities, with its exact
+    slope 1 / density there, and read between them by cubic Hermite interpolation. The
+    interpolation's error is largest at an interval's middle, where the table is checked against
+    the exact quantile too: an interval that misses TABLE_TOLERANCE there (near a tail where the
+    density vanishes or diverges), or whose cubic could turn back (Fritsch & Carlson 1980,
+    SIAM J. Numer. Anal. 17(2)), is computed exactly, as are short arrays and probabilities
+    outside (0, 1). Within its interval a value is kept between its two exact ends, so the result
+    is non-decreasing in `u` like the quantile (`tests/test_special.py`)."""
+    from scipy.special import betaincinv
+
+    u = np.asarray(u, dtype=float)
+    if u.size < TABLE_FROM:
+        return np.asarray(betaincinv(alpha, beta, u), dtype=float)
+    ends, slopes, trusted = _beta_table(float(alpha), float(beta))
+    position = u * TABLE_INTERVALS
+    inside = (u > 0.0) & (u < 1.0)
+    j = np.where(inside, position, 0.0).astype(np.intp)
+    np.minimum(j, TABLE_INTERVALS - 1, out=j)
+    t = position - j
+    x0, x1 = ends[j], ends[j + 1]
+    with np.errstate(invalid="ignore"):
+        out = x0 + t * (slopes[j] + t * ((3.0 * (x1 - x0) - 2.0 * slopes[j] - slopes[j + 1])
+                                          + t * (slopes[j] + slopes[j + 1] - 2.0 * (x1 - x0))))
+    out = np.clip(out, x0, x1)
+    exact = ~(inside & trusted[j])
+    if exact.any():
+        out[exact] = betaincinv(alpha, beta, u[exact])
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _beta_table(alpha: float, beta: float) -> tuple[Array, Array, Flags]:
+    """(the exact quantiles at the table's probabilities, the slopes there times the interval,
+    which intervals may be interpolated)."""
+    from scipy.special import betaincinv, betaln
+
+    step = 1.0 / TABLE_INTERVALS
+    probabilities = np.linspace(0.0, 1.0, TABLE_INTERVALS + 1)
+    ends = np.asarray(betaincinv(alpha, beta, probabilities), dtype=float)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        slopes = step * np.exp(betaln(alpha, beta) - (alpha - 1.0) * np.log(ends)
+                               - (beta - 1.0) * np.log1p(-ends))
+        x0, x1, s0, s1 = ends[:-1], ends[1:], slopes[:-1], slopes[1:]
+        middle = np.asarray(betaincinv(alpha, beta, probabilities[:-1] + step / 2), dtype=float)
+        cubic = 0.5 * (x0 + x1) + (s0 - s1) / 8.0
+        rise = x1 - x0
+        trusted: Flags = np.isfinite(s0) & np.isfinite(s1) & np.greater(rise, 0.0)
+        trusted &= np.abs(cubic - middle) <= TABLE_TOLERANCE * np.abs(middle)
+        trusted &= s0 * s0 + s1 * s1 <= 9.0 * rise * rise
+    return ends, slopes, trusted

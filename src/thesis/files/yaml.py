@@ -5,11 +5,21 @@ plain Python values ourselves. That gives us, in one walk: the line and column o
 (so a validation error can point at `file:line:col`), and the defences against hostile files:
 a size cap, UTF-8 only, no binary, standard tags only (no `!!python/...`), no duplicate keys,
 a depth cap and a cap on the values an alias may expand into ("billion laughs").
+
+ruamel composes with libyaml in C (ruamel.yaml.clib) about four times faster than in Python,
+and gives the same nodes and positions; but it recurses in C, where nesting deep enough to
+exhaust a thread's stack crashes the process instead of raising RecursionError, and it reads a
+`%YAML 1.1` directive and the Unicode line breaks NEL, LS and PS differently. So a file goes to C
+only when a cheap bound on its nesting (`nesting_bound`) is small and it has none of those, and
+a file C refuses is read again in Python, whose error messages are the more telling. The two
+give the same documents and the same errors (`tests/test_yamlio.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +30,10 @@ from thesis.errors import InputError, Problem
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 48
 MAX_VALUES = 200_000
+C_NESTING = 400
+"""The largest `nesting_bound` composed in C: about 120 KB of C stack, where a thread has 256 KB
+or more (512 KB on macOS, 8 MB on Linux)."""
+_READ_DIFFERENTLY = re.compile("^%|[\x85\u2028\u2029]", re.MULTILINE)
 
 Loc = tuple[str | int, ...]
 
@@ -93,10 +107,22 @@ def parse(raw: bytes, name: str = "<string>") -> Document:
     return Document(name, data, builder.positions)
 
 
+def nesting_bound(text: str) -> int:
+    """At least the depth of the deepest node: a node nests deeper only by a flow collection
+    (`[`, `{`), a block sequence entry or an explicit key (`- `, `? `, with the mapping such an
+    entry may hold) or more indentation."""
+    indent = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
+    indicators = sum(text.count(f"{mark}{after}") for mark in "-?" for after in " \n")
+    return indent + 2 * indicators + text.count("[") + text.count("{") + 1
+
+
 def _compose(text: str, name: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if nesting_bound(text) <= C_NESTING and not _READ_DIFFERENTLY.search(text):
+        with contextlib.suppress(YAMLError):
+            return YAML(typ="safe", pure=False).compose(io.StringIO(text))
     try:
         return YAML(typ="safe", pure=True).compose(io.StringIO(text))
     except MarkedYAMLError as exc:

@@ -47,7 +47,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-from thesis.special import ndtr, ndtri
+from thesis.special import beta_quantile, ndtr, ndtri
 
 Array = NDArray[np.float64]
 Kind = Literal["number", "evidence", "category"]
@@ -212,10 +212,7 @@ class Beta(_Shape):
         return self.low, self.high
 
     def ppf(self, u: Array) -> Array:
-        from scipy.special import betaincinv
-
-        u = np.asarray(u, dtype=float)
-        x: Array = betaincinv(self.alpha, self.beta, u)
+        x = beta_quantile(self.alpha, self.beta, np.asarray(u, dtype=float))
         return self.low + (self.high - self.low) * x
 
 
