@@ -80,6 +80,9 @@ DRIVER_SHARE = 0.05
 """An input whose total index is below this explains too little variance to name as a driver
 (assumption: 5%, the usual screening threshold for total Sobol indices)."""
 HISTOGRAM_BINS = 50
+TIES = 12
+"""Drivers and diligence are ranked by their shares rounded to this many decimals, so two inputs
+that move the score alike keep the scorecard's order whatever the rounding of their estimates."""
 PROJECTED_MONTHS = 24
 
 
@@ -339,14 +342,14 @@ def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Unce
                first_order_interval=interval(indices.first_interval[j]),
                total_interval=interval(indices.total_interval[j]))
         for j, name in enumerate(indices.names)]
-    drivers.sort(key=lambda d: d.total, reverse=True)
+    drivers.sort(key=lambda d: -round(d.total, TIES))  # ties keep the inputs' order
     settled = analysis.settling
     diligence = [
         Diligence(input=name, question=questions.get(name, ""),
                   given=name not in compiled.priors, settles=float(settled.share[j]),
                   settles_interval=interval(settled.interval[j]))
         for j, name in enumerate(settled.names)]
-    diligence.sort(key=lambda d: d.settles, reverse=True)
+    diligence.sort(key=lambda d: -round(d.settles, TIES))
     return Uncertainty(
         samples=n, requested_samples=analysis.requested, method=analysis.method,
         seed=seed if isinstance(seed, int) else None,

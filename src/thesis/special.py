@@ -44,22 +44,38 @@ _FAR_DEN = (2.04426310338993978564e-15, 1.42151175831644588870e-7, 1.84631831751
 
 def ndtri(p: Array) -> Array:
     """The standard normal quantile of each probability in `p` (AS 241): -inf at 0, inf at 1,
-    NaN outside [0, 1]."""
+    NaN outside [0, 1]. Each branch's rational function is evaluated only where it applies."""
     p = np.asarray(p, dtype=float)
     q = p - 0.5
     central = np.abs(q) <= 0.425
     out = np.empty_like(p)
-    r = 0.180625 - q[central] ** 2
-    out[central] = q[central] * np.polyval(_CENTRAL_NUM, r) / np.polyval(_CENTRAL_DEN, r)
+    qc = q[central]
+    r = 0.180625 - qc * qc
+    out[central] = qc * _horner(_CENTRAL_NUM, r) / _horner(_CENTRAL_DEN, r)
     tail = ~central
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.sqrt(-np.log(np.minimum(p[tail], 1.0 - p[tail])))
+    if tail.any():
+        pt, qt = p[tail], q[tail]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.sqrt(-np.log(np.minimum(pt, 1.0 - pt)))
+        x = np.full_like(s, np.inf)
         near = s <= 5.0
-        x = np.where(near, np.polyval(_NEAR_NUM, s - 1.6) / np.polyval(_NEAR_DEN, s - 1.6),
-                     np.polyval(_FAR_NUM, s - 5.0) / np.polyval(_FAR_DEN, s - 5.0))
-    x = np.where(np.isinf(s), np.inf, x)
-    out[tail] = np.where(q[tail] < 0.0, -x, x)
+        far = (s > 5.0) & np.isfinite(s)
+        sn, sf = s[near] - 1.6, s[far] - 5.0
+        x[near] = _horner(_NEAR_NUM, sn) / _horner(_NEAR_DEN, sn)
+        x[far] = _horner(_FAR_NUM, sf) / _horner(_FAR_DEN, sf)
+        x[np.isnan(s)] = np.nan
+        out[tail] = np.where(qt < 0.0, -x, x)
     return np.where((p < 0.0) | (p > 1.0), np.nan, out)
+
+
+def _horner(coefficients: tuple[float, ...], x: Array) -> Array:
+    """The polynomial (highest power first) at each x, as `numpy.polyval` computes it to the
+    bit, without its temporaries."""
+    out = np.full_like(x, coefficients[0])
+    for c in coefficients[1:]:
+        out *= x
+        out += c
+    return out
 
 
 def ndtr(x: float) -> float:

@@ -351,8 +351,6 @@ class Compiled:
         return composite, stage
 
     def _card(self, card: _Card, score: Scorer, out: _Parts) -> Values:
-        total: Values | None = None
-        weights = 0.0
         scores: dict[str, Values] = {}
         for factor in card.factors:
             if factor.card is not None:
@@ -362,11 +360,7 @@ class Compiled:
             if out.factors is not None:
                 out.factors[factor.path] = _array(factor_score)
             scores[FACTOR_PREFIX + factor.path.rpartition(".")[2]] = factor_score
-            weighted = factor.weight * factor_score
-            total = weighted if total is None else total + weighted
-            weights += factor.weight
-        assert total is not None  # a compiled card has a factor
-        total = total / weights
+        total = _mean([f.weight for f in card.factors], list(scores.values()))
         if not card.gates:
             return total
 
@@ -398,8 +392,33 @@ def _combine(factor: _Factor, scorer: Scorer, out: _Parts) -> Values:
         return functools.reduce(_MAXIMUM, scores)
     if factor.combine == "all":
         return functools.reduce(_MINIMUM, scores)
-    weighted = [crit.weight * s for crit, s in zip(factor.criteria, scores, strict=True)]
-    return functools.reduce(operator.add, weighted) / sum(c.weight for c in factor.criteria)
+    return _mean([c.weight for c in factor.criteria], scores)
+
+
+def _mean(weights: list[float], values: list[Values]) -> Values:
+    """The weighted mean. Over pick-freeze rows, each block where some values differ from A's
+    is A's weighted sum plus those values' changes: the work of the blocks each value changes,
+    not of every block any value changes for every value."""
+    total = sum(weights)
+    swapped = [v for v in values if isinstance(v, _Swapped)]
+    if not swapped:
+        return functools.reduce(operator.add, [w * v for w, v in zip(weights, values,
+                                                                      strict=True)]) / total
+
+    def part(pick: Callable[[_Swapped], Array]) -> Array:
+        out: Array = functools.reduce(operator.add, [
+            w * (pick(v) if isinstance(v, _Swapped) else v)
+            for w, v in zip(weights, values, strict=True)])
+        return out
+
+    b, a = part(lambda v: v.b), part(lambda v: v.a)
+    differ: dict[int, Array] = {}
+    for w, v in zip(weights, values, strict=True):
+        if isinstance(v, _Swapped):
+            for i, block in v.differ.items():
+                change = w * (block - v.a)
+                differ[i] = differ[i] + change if i in differ else a + change
+    return _Swapped(b / total, a / total, {i: differ[i] / total for i in sorted(differ)})
 
 
 class _Swapped(NDArrayOperatorsMixin):
