@@ -3,16 +3,18 @@
     python benchmarks/batch.py                          # 1,000 companies, default samples
     python benchmarks/batch.py --samples 4096 256       # each sample count in turn
     python benchmarks/batch.py --count 10000 --samples 256 --jobs 2
+    python benchmarks/batch.py --own-cohorts --no-csv   # no two companies share a cohort fit
 
 Writes, in a temporary folder, `--count` company files made from the shipped examples with
 varied values (every yes/no input redrawn, every number scaled by 0.7-1.3 within its domain,
 one name each) plus one file that does not validate, and the same companies as one pipeline
-CSV in the compact syntax (without cohorts, which a cell cannot hold). Then runs
-`python -m thesis batch` on each, with each `--samples` and `--jobs` asked for, as a
-subprocess: wall time, CPU time and the peak resident set size of the largest process (the
-parent or one worker, from `os.wait4`). Also times one subject's parts in this process
-(loading, scoring at the first sample count and at 0) to show what dominates. Prints a
-markdown report and writes it to benchmarks/batch.md.
+CSV in the compact syntax (without cohorts, which a cell cannot hold). The companies with cohorts
+share the examples' curves, so a process fits six curves in all, unless `--own-cohorts` gives
+each its own. Then runs `python -m thesis batch` on each, with each `--samples` and `--jobs`
+asked for, as a subprocess with an empty cache: wall time, CPU time and the peak resident set
+size of the largest process (the parent or one worker, from `os.wait4`). Also times one
+subject's parts in this process (loading, scoring at the first sample count and at 0) to show
+what dominates. Prints a markdown report and writes it to benchmarks/batch.md.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -67,9 +70,10 @@ def scaled(x: float, factor: float, kind: InputKind) -> float:
     return float(f"{min(max(x * factor, kind.low), kind.high):.4g}")
 
 
-def companies(count: int, seed: int = 0) -> list[dict[str, Any]]:
+def companies(count: int, seed: int = 0, cohorts: bool = False) -> list[dict[str, Any]]:
     """`count` valid companies varied from the shipped examples (a variation that does not
-    validate keeps the example's values)."""
+    validate keeps the example's values); with `cohorts`, each company's cohort curves are
+    its own too (each month's share raised to a power in 0.8-1.25), so no two share a fit."""
     from pydantic import ValidationError
 
     from thesis.files.yaml import load
@@ -84,6 +88,11 @@ def companies(count: int, seed: int = 0) -> list[dict[str, Any]]:
     for i in range(count):
         template = templates[i % len(templates)]
         data = vary(template, rng)
+        if cohorts and "engagement" in data and data["engagement"].get("cohorts"):
+            power = rng.uniform(0.8, 1.25)
+            data["engagement"] = {**data["engagement"], "cohorts": [
+                {**c, "active": [round(a**power, 4) for a in c["active"]]}
+                for c in data["engagement"]["cohorts"]]}
         try:
             Company.model_validate(data)
         except ValidationError:
@@ -117,7 +126,7 @@ def cells(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
-def write_inputs(folder: Path, count: int) -> tuple[Path, Path]:
+def write_inputs(folder: Path, count: int, cohorts: bool = False) -> tuple[Path, Path]:
     """The folder of company files (one broken) and the pipeline CSV, written under `folder`."""
     import csv
 
@@ -125,7 +134,7 @@ def write_inputs(folder: Path, count: int) -> tuple[Path, Path]:
 
     files = folder / "companies"
     files.mkdir()
-    made = companies(count)
+    made = companies(count, cohorts=cohorts)
     for i, data in enumerate(made):
         # JSON is YAML: no YAML writer needed
         (files / f"company-{i:05d}.yaml").write_text(json.dumps(data), encoding="utf-8")
@@ -145,14 +154,16 @@ def run_batch(target: Path, jobs: int, samples: int, out: Path) -> dict[str, flo
     process, and how many rows it ranked."""
     command = [sys.executable, "-m", "thesis", "batch", str(target), "--jobs", str(jobs),
                "--samples", str(samples), "-f", "csv", "-o", str(out)]
+    cache = tempfile.mkdtemp()  # cold: no fit or parsed scorecard from an earlier run
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, env={**os.environ, "THESIS_CACHE_DIR": cache})
     assert proc.stderr is not None
     errors = proc.stderr.read()
     proc.stderr.close()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    shutil.rmtree(cache, ignore_errors=True)
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 2):
         raise RuntimeError(f"{' '.join(command)} exited {code}: {errors}")
@@ -193,21 +204,26 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--samples", type=int, nargs="+", default=[4096])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-csv", action="store_true", help="time the folder only")
+    parser.add_argument("--own-cohorts", action="store_true",
+                        help="give every company cohort curves of its own (a fit each)")
     args = parser.parse_args(argv)
     lines = [f"# `thesis batch`\n\n{platform.platform()}, Python {platform.python_version()}, "
              f"{os.cpu_count()} cores, load average before {os.getloadavg()[0]:.1f} (the "
              "machine is shared: 'load after' is the 1-minute load average as each run ended, "
              "ours included). Command: "
              f"`{' '.join(['python benchmarks/batch.py', *argv])}`.\n",
-             f"{args.count:,} companies varied from the shipped examples, seed 0. Folder: one "
-             "file each plus one broken file. Pipeline: the same companies as one CSV, without "
-             "cohorts. Peak RSS: the largest process.\n",
+             f"{args.count:,} companies varied from the shipped examples, seed 0"
+             + (", each with cohort curves of its own (one fit each)" if args.own_cohorts else
+                ", those with cohorts sharing the examples' six curves (six fits in all)")
+             + ". Folder: one file each plus one broken file. Pipeline: the same companies as "
+             "one CSV, without cohorts. Each run starts with an empty cache (`THESIS_CACHE_DIR`)."
+             " Peak RSS: the largest process.\n",
              "| input | samples | jobs | ranked | failed | wall s | per subject ms | CPU s "
              "| peak RSS MB | load after |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     print("\n".join(lines), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        files, pipeline = write_inputs(Path(tmp), args.count)
+        files, pipeline = write_inputs(Path(tmp), args.count, args.own_cohorts)
         targets = [("folder", files)] + ([] if args.no_csv else [("pipeline CSV", pipeline)])
         for samples in args.samples:
             for (label, target), jobs in itertools.product(targets, args.jobs):

@@ -11,6 +11,7 @@ import thesis
 from tests.cards import criterion, one_factor
 from thesis.errors import InputError
 from thesis.models.scorecard import Scorecard
+from thesis.run import ranked
 from thesis.subjects import compile_for
 
 INPUTS = ["customer_trust", "category_leader", "two_sided_marketplace", "close_to_customer"]
@@ -64,3 +65,11 @@ def test_a_brand_leader_alone_has_a_strong_traditional_moat() -> None:
 def test_alternatives_carry_no_weights() -> None:
     with pytest.raises(InputError, match="have no weights"):
         card("any", 2, weight=2)
+
+
+def test_shares_equal_to_rounding_rank_in_the_scorecards_order() -> None:
+    """Two inputs that move the score alike can get estimates that differ in the last bits:
+    drivers and diligence keep such ties in the inputs' order, not the noise's."""
+    shares = {"first": 0.13, "second": 0.13 + 1e-15, "third": 0.2, "fourth": 0.13 - 1e-14}
+    assert ranked(list(shares), shares.__getitem__) == ["third", "first", "second", "fourth"]
+    assert ranked(["b", "a"], {"a": 0.5, "b": 0.5 + 1e-9}.__getitem__) == ["b", "a"]

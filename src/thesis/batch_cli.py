@@ -143,7 +143,7 @@ def batch_command(
     location, the rest ranked, and the exit code is 2."""
     from concurrent.futures import Executor, ProcessPoolExecutor
 
-    from thesis.batch import score_each
+    from thesis.batch import keep_freed_memory, score_each
     from thesis.report.batch import ranked, render, summarise
 
     check_output(output)
@@ -157,6 +157,7 @@ def batch_command(
             items, implausible = _plausible(items)
             failures += implausible
         workers = min(jobs or os.cpu_count() or 1, len(items))
+        keep_freed_memory()  # before the workers fork, so they have it too
         pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
         try:
             scored = score_each(items, summarise, scorecard, samples=samples, seed=seed,

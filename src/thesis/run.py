@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -80,10 +80,10 @@ DRIVER_SHARE = 0.05
 """An input whose total index is below this explains too little variance to name as a driver
 (assumption: 5%, the usual screening threshold for total Sobol indices)."""
 HISTOGRAM_BINS = 50
+T = TypeVar("T")
 TIES = 12
 """Drivers and diligence are ranked by their shares rounded to this many decimals, so two inputs
 that move the score alike keep the scorecard's order whatever the rounding of their estimates."""
-PROJECTED_MONTHS = 24
 
 
 def score(subject: Subject, scorecard: Scorecard | str | Path | None = None, *,
@@ -318,6 +318,12 @@ def _given(inp: Input, prior: Prior | None = None) -> Given:
                  stated=stated)
 
 
+def ranked(items: list[T], share: Callable[[T], float]) -> list[T]:
+    """Largest share first; shares equal to TIES decimals keep the items' order (the
+    scorecard's), so rounding noise in two alike estimates never decides which comes first."""
+    return sorted(items, key=lambda item: -round(share(item), TIES))
+
+
 def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Uncertainty:
     card = compiled.scorecard
     scores = analysis.scores
@@ -342,14 +348,14 @@ def _uncertainty(compiled: Compiled, analysis: Analysis, seed: SeedLike) -> Unce
                first_order_interval=interval(indices.first_interval[j]),
                total_interval=interval(indices.total_interval[j]))
         for j, name in enumerate(indices.names)]
-    drivers.sort(key=lambda d: -round(d.total, TIES))  # ties keep the inputs' order
+    drivers = ranked(drivers, lambda d: d.total)
     settled = analysis.settling
     diligence = [
         Diligence(input=name, question=questions.get(name, ""),
                   given=name not in compiled.priors, settles=float(settled.share[j]),
                   settles_interval=interval(settled.interval[j]))
         for j, name in enumerate(settled.names)]
-    diligence.sort(key=lambda d: -round(d.settles, TIES))
+    diligence = ranked(diligence, lambda d: d.settles)
     return Uncertainty(
         samples=n, requested_samples=analysis.requested, method=analysis.method,
         seed=seed if isinstance(seed, int) else None,
@@ -416,7 +422,7 @@ def _retention(company: Company) -> RetentionFit | None:
         return None
     selection, reading = fitted.selection, fitted.reading
     fit = selection.chosen
-    months = np.arange(PROJECTED_MONTHS + 1, dtype=float)
+    survival, retention_rate = fitted.projection
     longest = max(company.engagement.cohorts, key=lambda c: len(c.active))
     sized = all(c.size_given for c in fitted.cohorts)
     return RetentionFit(
@@ -428,8 +434,7 @@ def _retention(company: Company) -> RetentionFit | None:
         observed=[ObservedCohort(start=c.start, active=list(c.survival),
                                  size=None if c.given_size is None else int(c.given_size))
                   for c in fitted.cohorts],
-        survival=[round(float(x), 6) for x in fit.survival(months)],
-        retention_rate=[round(float(x), 6) for x in fit.retention_rate(months[1:])],
+        survival=survival, retention_rate=retention_rate,
         survival_24=reading.survival_24, survival_24_interval=reading.interval_24,
         kind=reading.kind, last_month=len(longest.active) - 1,
         last_share=longest.active[-1] / longest.active[0],

@@ -168,6 +168,9 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return  # another server for this code is starting or running
+    from thesis.batch import keep_freed_memory
+
+    keep_freed_memory()  # the runs it forks inherit it
     with contextlib.suppress(Exception):  # a cold server still saves the imports
         warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system

@@ -218,6 +218,8 @@ MIN_OBSERVED_MONTHS = 3
 or three parameters, fewer churn observations leave nothing to test the curve's shape against,
 and month 6 would lie more than twice the observed horizon away."""
 HORIZON = 6
+PROJECTED_MONTHS = 24
+"""How far a report projects the cohorts' survival."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,23 @@ class CohortFit:
     def extrapolated(self) -> bool:
         """Month 6 lies beyond the longest cohort's observed months."""
         return self.periods_observed < HORIZON
+
+    # What follows from the chosen fit alone is computed once per fit (fits are cached by
+    # their cohorts, which many subjects of a batch may share).
+
+    @functools.cached_property
+    def at_horizon(self) -> tuple[float, tuple[float, float] | None]:
+        """Month-6 survival and its central 80% interval (None for a degenerate fit)."""
+        fit = self.selection.chosen
+        return float(fit.survival(HORIZON)), fit.survival_interval(HORIZON, level=0.8)
+
+    @functools.cached_property
+    def projection(self) -> tuple[list[float], list[float]]:
+        """Survival at months 0..PROJECTED_MONTHS, and the retention rate at months 1..."""
+        fit = self.selection.chosen
+        months = np.arange(PROJECTED_MONTHS + 1, dtype=float)
+        return ([round(float(x), 6) for x in fit.survival(months)],
+                [round(float(x), 6) for x in fit.retention_rate(months[1:])])
 
 
 def cohort_fit(engagement: Engagement) -> CohortFit | None:
@@ -320,8 +339,7 @@ def _add_company_inputs(company: Company, space: InputSpace) -> None:
     fitted = cohort_fit(company.engagement)
     if fitted is not None and not fitted.not_assessed:
         fit = fitted.selection.chosen
-        survival = float(fit.survival(HORIZON))
-        interval = fit.survival_interval(HORIZON, level=0.8)
+        survival, interval = fitted.at_horizon
         # a degenerate curve (all gone, or none) has no interval: its limit, without spread
         shape: Point | Normal = Point(value=survival) if interval is None else Normal(
             mean=survival, sd=max(interval[1] - interval[0], 1e-9) / (2 * Z90))

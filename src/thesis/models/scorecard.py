@@ -234,6 +234,10 @@ class MinimumCoverage(UserModel):
     source: Source
 
 
+DIGESTS_KEPT = 256
+_DIGESTS: dict[int, tuple[Scorecard, str]] = {}
+
+
 class Scorecard(UserModel):
     id: Identifier
     title: str = Field(min_length=1)
@@ -273,10 +277,19 @@ class Scorecard(UserModel):
 
     def digest(self) -> str:
         """SHA-256 of the rules' content (included scorecards apart, which have their own):
-        the same rules give the same digest whatever the file's layout or comments."""
+        the same rules give the same digest whatever the file's layout or comments. Kept for
+        the last `DIGESTS_KEPT` scorecards: a model is frozen, and an edited copy is another
+        object."""
+        kept = _DIGESTS.get(id(self))
+        if kept is not None and kept[0] is self:
+            return kept[1]
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True,
                                ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        _DIGESTS[id(self)] = (self, digest)  # the card is held, so its id is not reused
+        while len(_DIGESTS) > DIGESTS_KEPT:
+            _DIGESTS.pop(next(iter(_DIGESTS)))
+        return digest
 
     def walk(self, prefix: str = "") -> Iterator[tuple[str, Factor]]:
         """Every factor, included scorecards expanded, with its dotted path."""
