@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -83,6 +84,24 @@ def test_a_served_run_is_the_in_process_run(served: dict[str, str], args: list[s
     assert here.stdout or here.stderr
 
 
+def test_messages_sent_back_to_back_are_read_one_at_a_time() -> None:
+    """A quick run's "started" and "exit" messages can arrive in one packet: each `receive`
+    takes exactly one, with the descriptors sent along with it."""
+    here, there = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with here, there:
+        server.send(here, {"argv": ["x" * 70_000]}, [0, 1, 2])
+        server.send(here, {"pid": 7})
+        server.send(here, {"exit": 2})
+        first, fds = server.receive(there, maxfds=3)
+        assert first == {"argv": ["x" * 70_000]} and len(fds) == 3
+        for fd in fds:
+            os.close(fd)
+        assert server.receive(there) == ({"pid": 7}, [])
+        assert server.receive(there) == ({"exit": 2}, [])
+        here.close()
+        assert server.receive(there) == (None, [])
+
+
 def test_a_served_run_takes_the_callers_folder_environment_and_input(
         served: dict[str, str], tmp_path: Path) -> None:
     company = tmp_path / "acme.yaml"
@@ -103,12 +122,19 @@ def test_a_served_run_takes_the_callers_folder_environment_and_input(
                                       stdin="name: x\n").returncode
 
 
+def listen_to_interrupts() -> None:
+    """In the caller: take Ctrl-C as a terminal's user would, even where this test runs with
+    interrupts ignored (a background job), which the caller would otherwise inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_an_interrupt_reaches_the_served_run(served: dict[str, str]) -> None:
     """Ctrl-C on the caller stops the run in the server's child: exit 130, as in-process."""
     before = answered(served)
     long = subprocess.Popen([sys.executable, "-c", LAUNCH, "score", str(CASEBOOK), "-n",
                              "4000000"], env=served, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=listen_to_interrupts)
     deadline = time.monotonic() + 30
     while answered(served) < before + 2 and time.monotonic() < deadline:
         time.sleep(0.05)  # until the server has taken the run

@@ -46,6 +46,8 @@ IDLE_SECONDS = 15 * 60
 START_SECONDS = 20.0
 """How long `thesis server start` waits for a new server to answer."""
 _HEADER = struct.Struct("!I")
+MAX_MESSAGE = 16 << 20
+"""The largest message read (a run's request holds its environment)."""
 _STREAMS = ("stdin", "stdout", "stderr")
 _PASSED_ON = frozenset({"argv", "cwd", "env", "umask", "streams"})
 
@@ -120,26 +122,34 @@ def send(conn: socket.socket, message: dict[str, Any], fds: list[int] | None = N
 
 
 def receive(conn: socket.socket, maxfds: int = 0) -> tuple[dict[str, Any] | None, list[int]]:
-    """The next message and the descriptors that came with it; (None, []) at end of stream."""
-    buffer, fds = b"", list[int]()
-    while len(buffer) < _HEADER.size or len(buffer) < _HEADER.size + _length(buffer):
-        if maxfds and not fds:
-            chunk, fds, _, _ = socket.recv_fds(conn, 1 << 16, maxfds)
+    """The next message and the descriptors that came with it; (None, []) at end of stream.
+    Reads exactly one message's bytes, so the next one stays for the next call."""
+    header, fds = b"", list[int]()
+    while len(header) < _HEADER.size:
+        if maxfds and not header:
+            chunk, fds, _, _ = socket.recv_fds(conn, _HEADER.size, maxfds)
         else:
-            chunk = conn.recv(1 << 16)
+            chunk = conn.recv(_HEADER.size - len(header))
         if not chunk:
             for fd in fds:
                 os.close(fd)
             return None, []
-        buffer += chunk
-    message = json.loads(buffer[_HEADER.size:_HEADER.size + _length(buffer)])
+        header += chunk
+    (length,) = _HEADER.unpack(header)
+    if length > MAX_MESSAGE:
+        raise ValueError(f"a message of {length:,} bytes; the limit is {MAX_MESSAGE:,}")
+    body = b""
+    while len(body) < length:
+        chunk = conn.recv(length - len(body))
+        if not chunk:
+            for fd in fds:
+                os.close(fd)
+            return None, []
+        body += chunk
+    message = json.loads(body)
     if not isinstance(message, dict):
         raise ValueError("a message is a JSON object")
     return message, fds
-
-
-def _length(buffer: bytes) -> int:
-    return int(_HEADER.unpack_from(buffer)[0]) if len(buffer) >= _HEADER.size else 0
 
 
 def request() -> dict[str, Any]:
