@@ -178,8 +178,7 @@ def served() -> Iterator[dict[str, str]]:
             wall(launch(["score", str(CASEBOOK)]), 3, env)  # its first runs
             yield env
         finally:
-            for path in server.servers():
-                server.ask(path, {"stop": True})
+            server.stop()
             del os.environ["THESIS_SERVER_DIR"], os.environ["THESIS_SERVER"]
 
 

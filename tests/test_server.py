@@ -47,8 +47,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         assert status is not None, "the server did not come up"
         yield env
     finally:
-        for path in server.servers():
-            server.ask(path, {"stop": True})
+        server.stop()
         os.environ.clear()
         os.environ.update(before)
 

@@ -375,6 +375,12 @@ def servers() -> list[Path]:
     return sorted(base.glob("*.sock")) if base else []
 
 
+def stop() -> list[int]:
+    """Stop every server of this user (for this code or another); the pids that stopped."""
+    answers = [ask(path, {"stop": True}) for path in servers()]
+    return [int(answer["stopped"]) for answer in answers if answer is not None]
+
+
 def start(wait: float = START_SECONDS) -> dict[str, Any] | None:
     """Make sure a server for this code runs, and return its status (None if it did not come
     up within `wait` seconds, or cannot run here)."""

@@ -50,10 +50,8 @@ def server_command(
                             "only you can enter)")
         typer.echo(_line(status))
     elif action is Action.stop:
-        for path in server.servers():
-            stopped = server.ask(path, {"stop": True})
-            if stopped is not None:
-                typer.echo(f"stopped server {stopped['stopped']}")
+        for pid in server.stop():
+            typer.echo(f"stopped server {pid}")
     else:
         found = [status for path in server.servers()
                  if (status := server.ask(path, {"status": True})) is not None]
